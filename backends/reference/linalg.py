@@ -1,0 +1,1 @@
+"""Reference semantics of dfg's 'linalg' ops (being written)."""

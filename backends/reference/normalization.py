@@ -1,0 +1,1 @@
+"""Reference semantics of dfg's 'normalization' ops (being written)."""

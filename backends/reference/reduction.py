@@ -1,0 +1,1 @@
+"""Reference semantics of dfg's 'reduction' ops (being written)."""

@@ -1,0 +1,3 @@
+"""dfg ops of the 'attention' family (being written)."""
+
+OPS: tuple[type, ...] = ()

@@ -1,0 +1,3 @@
+"""dfg ops of the 'kernel' family (being written)."""
+
+OPS: tuple[type, ...] = ()

@@ -1,0 +1,3 @@
+"""dfg ops of the 'linalg' family (being written)."""
+
+OPS: tuple[type, ...] = ()

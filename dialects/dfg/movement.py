@@ -1,0 +1,3 @@
+"""dfg ops of the 'movement' family (being written)."""
+
+OPS: tuple[type, ...] = ()

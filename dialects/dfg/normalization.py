@@ -1,0 +1,3 @@
+"""dfg ops of the 'normalization' family (being written)."""
+
+OPS: tuple[type, ...] = ()

@@ -1,0 +1,3 @@
+"""dfg ops of the 'pooling' family (being written)."""
+
+OPS: tuple[type, ...] = ()

@@ -1,0 +1,3 @@
+"""dfg ops of the 'reduction' family (being written)."""
+
+OPS: tuple[type, ...] = ()
