@@ -34,4 +34,7 @@ def find_mapped_packages() -> list[str]:
     return packages
 
 
-setup(packages=find_mapped_packages(), package_data={"dfc": ["py.typed"]})
+setup(
+    packages=find_mapped_packages(),
+    package_data={"dfc": ["py.typed"], "dfc.backends.chip": ["presets/*.toml"]},
+)

@@ -15,6 +15,8 @@ from typing import Any
 
 _API = {
     "interpret": ("dfc.backends.reference", "interpret"),
+    "load_chip": ("dfc.backends.chip", "load_chip"),
+    "import_onnx": ("dfc.frontends.onnx", "import_onnx"),
     "parse_mlir": ("dfc.api", "parse_mlir"),
     "print_mlir": ("dfc.api", "print_mlir"),
     "make_context": ("dfc.dialects", "make_context"),

@@ -98,7 +98,7 @@ def _location_position(op: Operation) -> SourcePosition | None:
 def _location_text(op: Operation) -> str | None:
     loc = getattr(op, "location", None)
     if isinstance(loc, NameLoc):
-        return f'loc("{loc.name_str.data}")' if hasattr(loc, "name_str") else str(loc)
+        return f'loc("{loc.desc.data}")'
     if loc is None or isinstance(loc, UnknownLoc):
         return None
     return str(loc)
@@ -151,7 +151,9 @@ def parse_error_diagnostic(
     """Turn xDSL's ParseError (span + message) into a located diagnostic."""
     span = error.span
     source: Input = span.input  # pyright: ignore[reportUnknownMemberType]
-    text = source.content if isinstance(source.content, str) else source.content.decode()
+    text = (
+        source.content if isinstance(source.content, str) else source.content.decode()
+    )
     offset = span.start
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)

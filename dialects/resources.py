@@ -97,10 +97,7 @@ def _sanitize(hint: str) -> str:
 
 def _rename_handles(module: Operation, renames: dict[str, str]) -> None:
     def rewrite(attr: Attribute) -> Attribute:
-        if (
-            isinstance(attr, DenseResourceAttr)
-            and attr.resource_handle.data in renames
-        ):
+        if isinstance(attr, DenseResourceAttr) and attr.resource_handle.data in renames:
             return DenseResourceAttr(
                 StringAttr(renames[attr.resource_handle.data]), attr.type
             )
@@ -124,7 +121,9 @@ def encode_blob(alignment: int, raw: bytes) -> str:
 
 def decode_blob(text: str) -> tuple[int, bytes]:
     if not text.startswith("0x"):
-        raise ValueError(f"blob must be a hex string starting with 0x, got {text[:16]!r}")
+        raise ValueError(
+            f"blob must be a hex string starting with 0x, got {text[:16]!r}"
+        )
     body = text[2:]
     if len(body) < 8 or len(body) % 2:
         raise ValueError("blob hex string is truncated")
@@ -169,11 +168,19 @@ def adopt_parsed_resources(module: ModuleOp, interface: ResourceInterface) -> No
     BLOBS.adopt(module, interface.take_parsed())
 
 
+class MissingBlobError(KeyError):
+    """A `dense_resource` handle whose bytes were never given. A `KeyError` (the
+    handle is not in the store) whose message prints without quotes."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def blob_array(attr: DenseResourceAttr, dtype: np.dtype) -> np.ndarray:
     """The blob behind `attr` as a read-only numpy array of its type's shape."""
     raw = BLOBS.get(attr.resource_handle.data)
     if raw is None:
-        raise KeyError(
+        raise MissingBlobError(
             f"dense_resource<{attr.resource_handle.data}> has no data: the blob is "
             "missing from the file's dialect_resources section"
         )

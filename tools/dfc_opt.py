@@ -1,7 +1,7 @@
 """`dfc-opt`: parse MLIR, run a pass pipeline, print MLIR — like `mlir-opt`.
 
-    dfc-opt model.mlir -p 'builtin.module(canonicalize,cse)' -o out.mlir
-    dfc-opt verify.mlir --split-input-file --verify-diagnostics
+dfc-opt model.mlir -p 'builtin.module(canonicalize,cse)' -o out.mlir
+dfc-opt verify.mlir --split-input-file --verify-diagnostics
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import click
 
 from dfc.dialects import make_context
-from dfc.dialects.diagnostics import Diagnostic, DfcDiagnosticError
+from dfc.dialects.diagnostics import DfcDiagnosticError, Diagnostic
 
 from .mlir_io import (
     PipelineError,
@@ -111,8 +111,14 @@ def list_passes() -> str:
         )
         lines.append(f"  {name}: {summary}")
         for option in get_pass_option_infos(cls):
-            default = f" (default: {option.default})" if option.default else ""
-            lines.append(f"      {option.name}: {option.expected_type}{default}")
+            default = (
+                f" (default: {option.default_value})"
+                if option.default_value is not None
+                else ""
+            )
+            lines.append(
+                f"      {option.name.replace('_', '-')}: {option.expected_type}{default}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -125,7 +131,9 @@ def list_passes() -> str:
     default="",
     help="Passes to run, as 'builtin.module(a{opt=v},b)' or 'a,b'.",
 )
-@click.option("-o", "--output", "output", default="-", help="Output file ('-' = stdout).")
+@click.option(
+    "-o", "--output", "output", default="-", help="Output file ('-' = stdout)."
+)
 @click.option(
     "--split-input-file",
     is_flag=True,
@@ -143,11 +151,15 @@ def list_passes() -> str:
 @click.option(
     "--mlir-print-debuginfo", is_flag=True, help="Print op locations as loc(...)."
 )
-@click.option("--list-passes", "show_passes", is_flag=True, help="List passes and exit.")
+@click.option(
+    "--list-passes", "show_passes", is_flag=True, help="List passes and exit."
+)
 @click.option(
     "--allow-unregistered-dialect", is_flag=True, help="Accept ops of unknown dialects."
 )
-@click.option("--debug", is_flag=True, help="Show Python tracebacks on internal errors.")
+@click.option(
+    "--debug", is_flag=True, help="Show Python tracebacks on internal errors."
+)
 def main(
     input_file: str,
     pipeline: str,
@@ -162,10 +174,10 @@ def main(
     debug: bool,
 ) -> None:
     """Parse MLIR, run a dfc pass pipeline, and print the result."""
-    if show_passes:
-        click.echo(list_passes(), nl=False)
-        return
     try:
+        if show_passes:
+            click.echo(list_passes(), nl=False)
+            return
         code = run(
             input_file,
             pipeline,
@@ -179,6 +191,9 @@ def main(
         )
     except PipelineError as error:
         click.echo(f"<pass-pipeline>: error: {error}", err=True)
+        code = 1
+    except InputError as error:
+        click.echo(f"dfc-opt: error: {error}", err=True)
         code = 1
     except OSError as error:
         click.echo(f"dfc-opt: error: {error.strerror}: {error.filename}", err=True)
@@ -195,6 +210,27 @@ def main(
     sys.exit(code)
 
 
+class InputError(Exception):
+    """The input cannot be read as MLIR text (e.g. it is not UTF-8)."""
+
+
+def read_input(input_file: str) -> tuple[str, str]:
+    """The text of `input_file` ('-' = stdin, read as UTF-8 whatever the
+    locale) and the name diagnostics use for it."""
+    if input_file == "-":
+        raw, filename = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        with open(input_file, "rb") as f:
+            raw, filename = f.read(), input_file
+    try:
+        return raw.decode("utf-8"), filename
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{filename} is not UTF-8 text (byte 0x{raw[error.start]:02x} at "
+            f"offset {error.start})"
+        ) from None
+
+
 def run(
     input_file: str,
     pipeline_text: str,
@@ -208,14 +244,12 @@ def run(
     allow_unregistered: bool,
 ) -> int:
     pipeline = parse_pipeline(pipeline_text)
-    if input_file == "-":
-        text, filename = sys.stdin.read(), "<stdin>"
-    else:
-        with open(input_file, encoding="utf-8") as f:
-            text, filename = f.read(), input_file
-    chunks = split_input(text, filename) if split_input_file else [
-        SourceChunk(text, filename, 0)
-    ]
+    text, filename = read_input(input_file)
+    chunks = (
+        split_input(text, filename)
+        if split_input_file
+        else [SourceChunk(text, filename, 0)]
+    )
 
     out = io.StringIO()
     failures: list[str] = []
@@ -228,9 +262,11 @@ def run(
         if module is not None and not diagnostics:
             try:
 
-                def after_pass(name: str, module_now: object) -> None:
+                def after_pass(name: str, module_now: object, ctx=ctx) -> None:
                     if print_ir_after_all:
-                        sys.stderr.write(f"// -----// IR Dump After {name} //----- //\n")
+                        sys.stderr.write(
+                            f"// -----// IR Dump After {name} //----- //\n"
+                        )
                         sys.stderr.write(
                             print_module(ctx, module_now, print_op_generic)  # type: ignore[arg-type]
                         )

@@ -22,7 +22,8 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, get_pass_option_infos
 from xdsl.printer import Printer
-from xdsl.utils.arg_spec import ArgSpecParseError, parse_pipeline as parse_specs
+from xdsl.utils.arg_spec import ArgSpecParseError
+from xdsl.utils.arg_spec import parse_pipeline as parse_specs
 from xdsl.utils.exceptions import ParseError
 
 from dfc.dialects import resource_interface
@@ -97,7 +98,11 @@ def write_output_atomically(path: str, text: str) -> None:
         sys.stdout.flush()
         return
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".dfc-", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".dfc-", suffix=".tmp")
+    except OSError as error:
+        # Report the file asked for, not the temporary name.
+        raise OSError(error.errno, error.strerror, path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -135,7 +140,10 @@ def parse_pipeline(text: str) -> Pipeline:
     from dfc.passes import PASSES
 
     text = text.strip()
-    while (match := _NESTED.match(text)) and match.group(1) in ("builtin.module", "any"):
+    while (match := _NESTED.match(text)) and match.group(1) in (
+        "builtin.module",
+        "any",
+    ):
         text = match.group(2).strip()
     if not text:
         return Pipeline(())

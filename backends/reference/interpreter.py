@@ -184,7 +184,9 @@ def evaluate(op: Operation, operands: list[np.ndarray]) -> list[np.ndarray]:
             diagnostic_for(op, f"the reference interpreter has no semantics for '{op.name}'").format()
         )
     produced = implementation(op, operands)
-    arrays = [produced] if isinstance(produced, np.ndarray) else list(produced)
+    # numpy ufuncs return scalars (np.generic) for rank-0 operands.
+    single = isinstance(produced, np.ndarray | np.generic)
+    arrays = [produced] if single else list(produced)
     checked: list[np.ndarray] = []
     for index, array in enumerate(arrays):
         expected = result_dtype(op, index)
@@ -209,10 +211,10 @@ def _arith_constant(op: arith.ConstantOp, operands: list[np.ndarray]) -> np.ndar
 
 
 # Op families register their semantics on import.
-from . import elementwise  # noqa: E402, F401
 from . import (  # noqa: E402, F401
     attention,
     constant,
+    elementwise,  # noqa: E402, F401
     kernel,
     linalg,
     movement,

@@ -132,21 +132,78 @@ def _unary(name: str, doc: str, *, float_only: bool = True, flops: int = 1):
     return irdl_op_definition(cls)
 
 
-NegOp = _unary("neg", "Negation, `-x`.\n\n    `%r = dfg.neg %x : (tensor<4xf32>) -> tensor<4xf32>`", float_only=False)
-AbsOp = _unary("abs", "Absolute value, `|x|`.\n\n    `%r = dfg.abs %x : (tensor<4xi32>) -> tensor<4xi32>`", float_only=False)
-ExpOp = _unary("exp", "Natural exponential, `e^x`.\n\n    `%r = dfg.exp %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=4)
-LogOp = _unary("log", "Natural logarithm; `log(0) = -inf`, negative inputs give NaN.\n\n    `%r = dfg.log %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=4)
-SqrtOp = _unary("sqrt", "Square root; negative inputs give NaN.\n\n    `%r = dfg.sqrt %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=2)
-RsqrtOp = _unary("rsqrt", "Reciprocal square root, `1 / sqrt(x)`.\n\n    `%r = dfg.rsqrt %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=2)
-ReciprocalOp = _unary("reciprocal", "Reciprocal, `1 / x`.\n\n    `%r = dfg.reciprocal %x : (tensor<4xf32>) -> tensor<4xf32>`")
-TanhOp = _unary("tanh", "Hyperbolic tangent.\n\n    `%r = dfg.tanh %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=4)
-ErfOp = _unary("erf", "Gauss error function.\n\n    `%r = dfg.erf %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=4)
-SigmoidOp = _unary("sigmoid", "Logistic sigmoid, `1 / (1 + e^-x)`.\n\n    `%r = dfg.sigmoid %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=4)
-ReluOp = _unary("relu", "Rectified linear unit, `max(x, 0)`.\n\n    `%r = dfg.relu %x : (tensor<4xf32>) -> tensor<4xf32>`", float_only=False)
-SinOp = _unary("sin", "Sine (rotary position embeddings).\n\n    `%r = dfg.sin %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=4)
-CosOp = _unary("cos", "Cosine (rotary position embeddings).\n\n    `%r = dfg.cos %x : (tensor<4xf32>) -> tensor<4xf32>`", flops=4)
-FloorOp = _unary("floor", "Round toward negative infinity.\n\n    `%r = dfg.floor %x : (tensor<4xf32>) -> tensor<4xf32>`")
-CeilOp = _unary("ceil", "Round toward positive infinity.\n\n    `%r = dfg.ceil %x : (tensor<4xf32>) -> tensor<4xf32>`")
+NegOp = _unary(
+    "neg",
+    "Negation, `-x`.\n\n    `%r = dfg.neg %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    float_only=False,
+)
+AbsOp = _unary(
+    "abs",
+    "Absolute value, `|x|`.\n\n    `%r = dfg.abs %x : (tensor<4xi32>) -> tensor<4xi32>`",
+    float_only=False,
+)
+ExpOp = _unary(
+    "exp",
+    "Natural exponential, `e^x`.\n\n    `%r = dfg.exp %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=4,
+)
+LogOp = _unary(
+    "log",
+    "Natural logarithm; `log(0) = -inf`, negative inputs give NaN.\n\n    `%r = dfg.log %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=4,
+)
+SqrtOp = _unary(
+    "sqrt",
+    "Square root; negative inputs give NaN.\n\n    `%r = dfg.sqrt %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=2,
+)
+RsqrtOp = _unary(
+    "rsqrt",
+    "Reciprocal square root, `1 / sqrt(x)`.\n\n    `%r = dfg.rsqrt %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=2,
+)
+ReciprocalOp = _unary(
+    "reciprocal",
+    "Reciprocal, `1 / x`.\n\n    `%r = dfg.reciprocal %x : (tensor<4xf32>) -> tensor<4xf32>`",
+)
+TanhOp = _unary(
+    "tanh",
+    "Hyperbolic tangent.\n\n    `%r = dfg.tanh %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=4,
+)
+ErfOp = _unary(
+    "erf",
+    "Gauss error function.\n\n    `%r = dfg.erf %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=4,
+)
+SigmoidOp = _unary(
+    "sigmoid",
+    "Logistic sigmoid, `1 / (1 + e^-x)`.\n\n    `%r = dfg.sigmoid %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=4,
+)
+ReluOp = _unary(
+    "relu",
+    "Rectified linear unit, `max(x, 0)`; NaN propagates.\n\n    `%r = dfg.relu %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    float_only=False,
+)
+SinOp = _unary(
+    "sin",
+    "Sine (rotary position embeddings).\n\n    `%r = dfg.sin %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=4,
+)
+CosOp = _unary(
+    "cos",
+    "Cosine (rotary position embeddings).\n\n    `%r = dfg.cos %x : (tensor<4xf32>) -> tensor<4xf32>`",
+    flops=4,
+)
+FloorOp = _unary(
+    "floor",
+    "Round toward negative infinity.\n\n    `%r = dfg.floor %x : (tensor<4xf32>) -> tensor<4xf32>`",
+)
+CeilOp = _unary(
+    "ceil",
+    "Round toward positive infinity.\n\n    `%r = dfg.ceil %x : (tensor<4xf32>) -> tensor<4xf32>`",
+)
 
 
 @irdl_op_definition
@@ -190,14 +247,15 @@ class GeluOp(UnaryOp):
         if self.approximate and self.approximate.data not in GELU_APPROXIMATIONS:
             raise VerifyException(
                 f"attribute 'approximate' is \"{self.approximate.data}\"; expected "
-                "\"none\" or \"tanh\""
+                '"none" or "tanh"'
             )
 
 
 @irdl_op_definition
 class ClipOp(UnaryOp):
     """Clamp into `[min, max]`; either bound may be absent. Bounds are attributes
-    (ONNX Clip's bound operands must be constants at import).
+    (ONNX Clip's bound operands must be constants at import). On integer tensors
+    the bounds act as `ceil(min)` and `floor(max)`, saturated to the type's range.
 
     `%r = dfg.clip %x {min = 0.0 : f32, max = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>`
     """
@@ -313,15 +371,45 @@ def _binary(name: str, doc: str, base: type[BinaryOp] = BinaryOp, **fields: obje
     return irdl_op_definition(cls)
 
 
-AddOp = _binary("add", "Elementwise sum with broadcasting.\n\n    `%r = dfg.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>`")
-SubOp = _binary("sub", "Elementwise difference with broadcasting.\n\n    `%r = dfg.sub %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>`")
-MulOp = _binary("mul", "Elementwise product with broadcasting.\n\n    `%r = dfg.mul %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>`")
-DivOp = _binary("div", "Elementwise quotient with broadcasting; integer division truncates toward zero (ONNX Div).\n\n    `%r = dfg.div %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>`")
-MaxOp = _binary("max", "Elementwise maximum; NaN propagates.\n\n    `%r = dfg.max %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>`")
-MinOp = _binary("min", "Elementwise minimum; NaN propagates.\n\n    `%r = dfg.min %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>`")
-PowOp = _binary("pow", "Elementwise power `a ** b` (same element type for base and exponent).\n\n    `%r = dfg.pow %a, %b : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>`", FLOAT_ONLY=True, FLOPS_PER_ELEMENT=8)
-AndOp = _binary("and", "Logical and of i1 tensors.\n\n    `%r = dfg.and %a, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>`", LogicalOp)
-OrOp = _binary("or", "Logical or of i1 tensors.\n\n    `%r = dfg.or %a, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>`", LogicalOp)
+AddOp = _binary(
+    "add",
+    "Elementwise sum with broadcasting.\n\n    `%r = dfg.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>`",
+)
+SubOp = _binary(
+    "sub",
+    "Elementwise difference with broadcasting.\n\n    `%r = dfg.sub %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>`",
+)
+MulOp = _binary(
+    "mul",
+    "Elementwise product with broadcasting.\n\n    `%r = dfg.mul %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>`",
+)
+DivOp = _binary(
+    "div",
+    "Elementwise quotient with broadcasting; integer division truncates toward zero (ONNX Div).\n\n    `%r = dfg.div %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>`",
+)
+MaxOp = _binary(
+    "max",
+    "Elementwise maximum; NaN propagates.\n\n    `%r = dfg.max %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>`",
+)
+MinOp = _binary(
+    "min",
+    "Elementwise minimum; NaN propagates.\n\n    `%r = dfg.min %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>`",
+)
+PowOp = _binary(
+    "pow",
+    "Elementwise power `a ** b` (same element type for base and exponent). Integer powers are exact with wrap-around; a negative integer exponent gives `trunc(a ** b)` (1, -1 or 0).\n\n    `%r = dfg.pow %a, %b : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>`",
+    FLOPS_PER_ELEMENT=8,
+)
+AndOp = _binary(
+    "and",
+    "Logical and of i1 tensors.\n\n    `%r = dfg.and %a, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>`",
+    LogicalOp,
+)
+OrOp = _binary(
+    "or",
+    "Logical or of i1 tensors.\n\n    `%r = dfg.or %a, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>`",
+    LogicalOp,
+)
 
 
 COMPARE_PREDICATES = ("eq", "ne", "lt", "le", "gt", "ge")

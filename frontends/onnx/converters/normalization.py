@@ -1,0 +1,1 @@
+"""ONNX converters for the 'normalization' family (being written)."""

@@ -1,0 +1,1 @@
+"""ONNX converters for the 'reduction' family (being written)."""
