@@ -6,6 +6,8 @@ import sys
 
 BENCHMARKS = {
     "roundtrip-large": "bench.roundtrip_large",
+    "onnx-conformance": "bench.onnx_conformance",
+    "onnx-gpt2-import": "bench.onnx_gpt2_import",
 }
 
 

@@ -52,12 +52,19 @@ def _dfg() -> Dialect:
     return DFG
 
 
+def _su() -> Dialect:
+    from .su import SU
+
+    return SU
+
+
 DIALECTS: dict[str, Callable[[], Dialect]] = {
     "builtin": _builtin,
     "func": _func,
     "arith": _arith,
     "tensor": _tensor,
     "dfg": _dfg,
+    "su": _su,
 }
 """Every dialect dfc registers, by name, loaded lazily."""
 

@@ -36,10 +36,10 @@ class BlobStore:
     """Process-wide map from resource handle to immutable bytes."""
 
     def __init__(self) -> None:
-        self._blobs: dict[str, tuple[int, bytes]] = {}
+        self._blobs: dict[str, tuple[int, bytes | memoryview]] = {}
         self._lock = threading.Lock()
 
-    def get(self, handle: str) -> bytes | None:
+    def get(self, handle: str) -> bytes | memoryview | None:
         entry = self._blobs.get(handle)
         return None if entry is None else entry[1]
 
@@ -52,8 +52,15 @@ class BlobStore:
     def add(
         self, hint: str, data: bytes | np.ndarray, alignment: int = DEFAULT_ALIGNMENT
     ) -> str:
-        """Store `data` under a fresh handle derived from `hint`; return it."""
-        raw = data.tobytes() if isinstance(data, np.ndarray) else bytes(data)
+        """Store `data` under a fresh handle derived from `hint`; return it.
+
+        A contiguous numpy array is kept by reference, not copied (weights of a
+        large model are stored once): the caller must not modify it afterwards."""
+        if isinstance(data, np.ndarray):
+            flat = np.ascontiguousarray(data).reshape(-1).view(np.uint8)
+            raw: bytes | memoryview = memoryview(flat)
+        else:
+            raw = bytes(data)
         with self._lock:
             handle = self._fresh_handle(_sanitize(hint), raw)
             self._blobs.setdefault(handle, (alignment, raw))
@@ -75,7 +82,7 @@ class BlobStore:
         if renames:
             _rename_handles(module, renames)
 
-    def _fresh_handle(self, base: str, raw: bytes) -> str:
+    def _fresh_handle(self, base: str, raw: bytes | memoryview) -> str:
         # An existing handle with identical bytes is shared, as MLIR would.
         candidate, counter = base, 0
         while candidate in self._blobs and self._blobs[candidate][1] != raw:
@@ -114,7 +121,7 @@ def _rename_handles(module: Operation, renames: dict[str, str]) -> None:
                 op.properties[name] = new
 
 
-def encode_blob(alignment: int, raw: bytes) -> str:
+def encode_blob(alignment: int, raw: bytes | memoryview) -> str:
     """The MLIR hex form of a blob: alignment (u32 LE) then the bytes."""
     return "0x" + struct.pack("<I", alignment).hex().upper() + raw.hex().upper()
 

@@ -409,13 +409,28 @@ def opset_of(model: onnx.ModelProto) -> int:
     return 1
 
 
-def tensor_to_array(tensor: onnx.TensorProto) -> np.ndarray:
-    if tensor.data_type == onnx.TensorProto.BFLOAT16:
-        import ml_dtypes
+_RAW_DTYPES = {
+    onnx.TensorProto.FLOAT: np.dtype("<f4"),
+    onnx.TensorProto.FLOAT16: np.dtype("<f2"),
+    onnx.TensorProto.INT64: np.dtype("<i8"),
+    onnx.TensorProto.INT32: np.dtype("<i4"),
+    onnx.TensorProto.INT8: np.dtype("i1"),
+    onnx.TensorProto.BOOL: np.dtype("?"),
+}
 
-        raw = tensor.raw_data
-        if raw:
-            return np.frombuffer(raw, dtype=ml_dtypes.bfloat16).reshape(tuple(tensor.dims))
+
+def tensor_to_array(tensor: onnx.TensorProto) -> np.ndarray:
+    """The tensor's data as a read-only array. Raw little-endian data (what
+    exporters write) is viewed in place, not copied: with the blob store keeping
+    arrays by reference, a weight is copied once, out of the protobuf."""
+    if tensor.data_location != onnx.TensorProto.EXTERNAL and tensor.raw_data:
+        dtype = _RAW_DTYPES.get(tensor.data_type)
+        if tensor.data_type == onnx.TensorProto.BFLOAT16:
+            import ml_dtypes
+
+            dtype = np.dtype(ml_dtypes.bfloat16)
+        if dtype is not None:
+            return np.frombuffer(tensor.raw_data, dtype=dtype).reshape(tuple(tensor.dims))
     return numpy_helper.to_array(tensor)
 
 
@@ -471,26 +486,45 @@ def evaluate_node(
 
 
 def describe_bad_input(graph_input: onnx.ValueInfoProto) -> str:
-    tensor = graph_input.type.tensor_type
+    name = graph_input.name
     if not graph_input.type.HasField("tensor_type"):
-        return f"input '{graph_input.name}' is not a tensor; dfc imports tensor inputs only"
+        kind = graph_input.type.WhichOneof("value") or "untyped"
+        return (
+            f"input '{name}' is a {kind.replace('_type', '')} value, not a tensor; "
+            "dfc imports tensor inputs only"
+        )
+    tensor = graph_input.type.tensor_type
     element = onnx_to_element_type(tensor.elem_type)
     if element is None:
         type_name = onnx.TensorProto.DataType.Name(tensor.elem_type)
-        return f"input '{graph_input.name}' has element type {type_name}, which dfg does not support"
-    for axis, dim in enumerate(tensor.shape.dim):
-        if not dim.HasField("dim_value"):
-            label = dim.dim_param or "?"
-            dims = "x".join(
-                str(d.dim_value) if d.HasField("dim_value") else "N" for d in tensor.shape.dim
-            )
-            return (
-                f"input '{graph_input.name}' has a dynamic dimension '{label}' (axis "
-                f"{axis}, shape {dims}); dfc needs static shapes: pin it with "
-                f"--input-shape {graph_input.name}=<dims>, e.g. "
-                f"{graph_input.name}={dims.replace('N', '1')}"
-            )
-    return f"input '{graph_input.name}' has no shape"
+        return (
+            f"input '{name}' has element type {type_name}, which dfg does not support"
+        )
+    if not tensor.HasField("shape"):
+        return (
+            f"input '{name}' has no shape (not even a rank); dfc needs static shapes: "
+            f"pin it with --input-shape {name}=<dims>"
+        )
+    dims = list(tensor.shape.dim)
+    dynamic = [
+        (axis, d.dim_param or "?")
+        for axis, d in enumerate(dims)
+        if not d.HasField("dim_value")
+    ]
+    shown = ", ".join(
+        str(d.dim_value) if d.HasField("dim_value") else (d.dim_param or "?")
+        for d in dims
+    )
+    example = "x".join(
+        str(d.dim_value) if d.HasField("dim_value") else "1" for d in dims
+    )
+    listed = ", ".join(f"'{label}' (axis {axis})" for axis, label in dynamic)
+    plural = "s" if len(dynamic) > 1 else ""
+    return (
+        f"input '{name}' has dynamic dimension{plural} {listed} in shape [{shown}]; dfc "
+        f"needs static shapes: pin {'them' if plural else 'it'} with --input-shape {name}=<dims>, e.g. "
+        f"--input-shape {name}={example}"
+    )
 
 
 def _tensor_type(value: SSAValue | None) -> TensorType[Attribute]:
@@ -498,23 +532,57 @@ def _tensor_type(value: SSAValue | None) -> TensorType[Attribute]:
     return value.type  # pyright: ignore[reportUnknownVariableType]
 
 
-def load_model(model: str | os.PathLike[str] | onnx.ModelProto) -> tuple[onnx.ModelProto, str]:
+def load_model(
+    model: str | os.PathLike[str] | onnx.ModelProto,
+) -> tuple[onnx.ModelProto, str]:
     if isinstance(model, onnx.ModelProto):
         return model, model.graph.name or "<model>"
     path = Path(model)
     if not path.exists():
         raise OnnxImportError(f"{path}: error: no such file")
+    if path.is_dir():
+        raise OnnxImportError(f"{path}: error: is a directory, not an ONNX model file")
     if path.suffix == ".onnxtxt":
         return parse_text_model(path), str(path)
+    with open(path, "rb") as stream:
+        head = stream.read(4096)
     try:
-        proto = onnx.load(str(path), load_external_data=True)
-    except Exception as error:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and all(c.isprintable() or c in "\t\r\n" for c in text):
+        hint = (
+            "; models in ONNX text syntax need the .onnxtxt suffix"
+            if head.lstrip().startswith(b"<")
+            else ""
+        )
         raise OnnxImportError(
-            f"{path}: error: not a readable ONNX model ({type(error).__name__}: "
-            f"{str(error).splitlines()[0] if str(error) else 'decode failed'})"
+            f"{path}: error: not an ONNX model: the file is "
+            f"{'empty' if not head else 'text'}, not a binary ONNX protobuf{hint}"
+        )
+    try:
+        proto = onnx.load(str(path), load_external_data=False)
+    except Exception as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise OnnxImportError(
+            f"{path}: error: not an ONNX model: the file is truncated or is not an "
+            f"ONNX protobuf (protobuf {type(error).__name__}: {detail or 'decode failed'})"
         ) from None
     if not proto.graph.node and not proto.graph.output:
-        raise OnnxImportError(f"{path}: error: not an ONNX model (no graph found)")
+        raise OnnxImportError(
+            f"{path}: error: not an ONNX model: the file parses as protobuf but "
+            "holds no graph"
+        )
+    try:
+        from onnx.external_data_helper import load_external_data_for_model
+
+        load_external_data_for_model(proto, str(path.parent))
+    except Exception as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise OnnxImportError(
+            f"{path}: error: cannot load the model's external data next to the "
+            f"file ({type(error).__name__}: {detail})"
+        ) from None
     return proto, str(path)
 
 

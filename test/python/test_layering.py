@@ -36,7 +36,7 @@ def test_import_linter_contracts_hold(tmp_path):
     assert lint_imports.exists(), "import-linter is part of the dev extra"
     env = dict(os.environ, PYTHONPATH=str(package_tree(tmp_path)))
     result = subprocess.run(
-        [str(lint_imports), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        [str(lint_imports), "--no-cache", str(ROOT / "pyproject.toml")],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -99,9 +99,13 @@ def slice_(
         if step == 0:
             raise Unsupported("a step is 0")
         dims[a] = mv.slice_bounds(dims[a], start, end, step)[1]
-    if tuple(dims) == shape(x) and all(s == 1 for s in steps) and all(
-        mv.slice_bounds(shape(x)[_axis(a, rank)], s, e, 1)[0] == 0
-        for s, e, a in zip(starts, ends, axes, strict=True)
+    if (
+        tuple(dims) == shape(x)
+        and all(s == 1 for s in steps)
+        and all(
+            mv.slice_bounds(shape(x)[_axis(a, rank)], s, e, 1)[0] == 0
+            for s, e, a in zip(starts, ends, axes, strict=True)
+        )
     ):
         return x
     op = mv.SliceOp.build(
@@ -137,7 +141,9 @@ def _reshape(ctx):
     for index, size in enumerate(requested):
         if size == 0 and not allowzero:
             if index >= len(source):
-                raise Unsupported(f"shape entry #{index} is 0 but the input has rank {len(source)}")
+                raise Unsupported(
+                    f"shape entry #{index} is 0 but the input has rank {len(source)}"
+                )
             size = source[index]
         elif size == -1:
             if infer is not None:
@@ -148,14 +154,18 @@ def _reshape(ctx):
         dims.append(size)
     total = int(np.prod(source, dtype=np.int64))
     if infer is not None:
-        known = int(np.prod([d for i, d in enumerate(dims) if i != infer], dtype=np.int64))
+        known = int(
+            np.prod([d for i, d in enumerate(dims) if i != infer], dtype=np.int64)
+        )
         if known == 0 or total % known:
             raise Unsupported(
                 f"cannot infer the -1 of shape {requested} for an input of shape {list(source)}"
             )
         dims[infer] = total // known
     if int(np.prod(dims, dtype=np.int64)) != total:
-        raise Unsupported(f"shape {requested} does not fit an input of shape {list(source)}")
+        raise Unsupported(
+            f"shape {requested} does not fit an input of shape {list(source)}"
+        )
     return reshape(ctx, x, dims)
 
 
@@ -209,7 +219,9 @@ def _flatten(ctx):
     if axis < 0:
         axis += len(source)
     if not 0 <= axis <= len(source):
-        raise Unsupported(f"axis {ctx.attrs.get('axis')} is out of range for rank {len(source)}")
+        raise Unsupported(
+            f"axis {ctx.attrs.get('axis')} is out of range for rank {len(source)}"
+        )
     outer = int(np.prod(source[:axis], dtype=np.int64))
     inner = int(np.prod(source[axis:], dtype=np.int64))
     return reshape(ctx, x, [outer, inner])
@@ -254,9 +266,15 @@ def _slice(ctx):
         starts = _ints(ctx.require_const(1, "starts"))
         ends = _ints(ctx.require_const(2, "ends"))
         axes = (
-            _ints(ctx.require_const(3, "axes")) if ctx.has_input(3) else list(range(len(starts)))
+            _ints(ctx.require_const(3, "axes"))
+            if ctx.has_input(3)
+            else list(range(len(starts)))
         )
-        steps = _ints(ctx.require_const(4, "steps")) if ctx.has_input(4) else [1] * len(starts)
+        steps = (
+            _ints(ctx.require_const(4, "steps"))
+            if ctx.has_input(4)
+            else [1] * len(starts)
+        )
     if not len(starts) == len(ends) == len(axes) == len(steps):
         raise Unsupported("starts, ends, axes and steps differ in length")
     axes = [_axis(a, rank) for a in axes]
@@ -298,10 +316,14 @@ def _split(ctx):
             sizes = [min(chunk, max(extent - chunk * i, 0)) for i in range(count)]
         else:
             if extent % outputs:
-                raise Unsupported(f"extent {extent} does not split evenly into {outputs} outputs")
+                raise Unsupported(
+                    f"extent {extent} does not split evenly into {outputs} outputs"
+                )
             sizes = [extent // outputs] * outputs
     if sum(sizes) != extent or len(sizes) != outputs:
-        raise Unsupported(f"split sizes {sizes} do not cover extent {extent} in {outputs} outputs")
+        raise Unsupported(
+            f"split sizes {sizes} do not cover extent {extent} in {outputs} outputs"
+        )
     results = []
     start = 0
     for size in sizes:
@@ -321,7 +343,9 @@ def _expand(ctx):
     requested = _ints(ctx.require_const(1, "shape"))
     dims = broadcast_shapes(shape(x), requested)
     if dims is None:
-        raise Unsupported(f"input of shape {list(shape(x))} does not broadcast to {requested}")
+        raise Unsupported(
+            f"input of shape {list(shape(x))} does not broadcast to {requested}"
+        )
     return broadcast(ctx, x, dims)
 
 
@@ -356,11 +380,10 @@ def _wrap_axis(ctx, x: SSAValue, axis: int, before: int, after: int) -> SSAValue
         raise Unsupported(f"wrap-pads axis {axis}, which is empty")
     pieces: list[SSAValue] = []
     remaining = before
-    while remaining > 0:  # the last `remaining` elements, possibly repeated
+    while remaining > 0:  # a partial copy (farthest out), then whole copies
         take = remaining % extent or extent
         pieces.append(_range_slice(ctx, x, axis, extent - take, extent))
         remaining -= take
-    pieces.reverse()
     pieces.append(x)
     remaining = after
     while remaining > 0:
@@ -433,7 +456,9 @@ def _pad(ctx):
         return x
     attributes = {"pads": i64_array(begins + ends), "mode": StringAttr(mode)}
     if mode == "constant" and value != 0:
-        attributes["value"] = FloatAttr(float(value), f32 if is_float(element(x)) else f64)
+        attributes["value"] = FloatAttr(
+            float(value), f32 if is_float(element(x)) else f64
+        )
     op = mv.PadOp.build(
         operands=[x], result_types=[tensor(element(x), dims)], attributes=attributes
     )
@@ -499,7 +524,9 @@ def _space_to_depth(ctx):
     x = ctx.input(0)
     b, c, h, w, bs, mode = _block_args(ctx, x)
     if h % bs or w % bs:
-        raise Unsupported(f"spatial extents {h}x{w} are not divisible by blocksize {bs}")
+        raise Unsupported(
+            f"spatial extents {h}x{w} are not divisible by blocksize {bs}"
+        )
     t = reshape(ctx, x, [b, c, h // bs, bs, w // bs, bs])
     perm = [0, 3, 5, 1, 2, 4] if mode == "DCR" else [0, 1, 3, 5, 2, 4]
     t = transpose(ctx, t, perm)
