@@ -8,6 +8,7 @@ BENCHMARKS = {
     "roundtrip-large": "bench.roundtrip_large",
     "onnx-conformance": "bench.onnx_conformance",
     "onnx-gpt2-import": "bench.onnx_gpt2_import",
+    "bitstream-corruption": "bench.bitstream_corruption",
 }
 
 

@@ -60,12 +60,16 @@ def corrupt(data: bytes, rng: random.Random, kind: str) -> bytes:
     elif kind == "magic":
         buf[0:4] = bytes(rng.choice([b"DFCA", b"\0\0\0\0", b"dfcb", b"BCFD"]))
     elif kind == "version":
-        struct.pack_into("<HH", buf, 4, *rng.choice([(0, 0), (2, 0), (1, 1), (65535, 7)]))
+        struct.pack_into(
+            "<HH", buf, 4, *rng.choice([(0, 0), (2, 0), (1, 1), (65535, 7)])
+        )
     elif kind == "length":
         width = rng.choice((4, 8))
         at = rng.randrange(0, n - width + 1)
         value = rng.choice([2**31, 2**32 - 1, 2**63, 2**64 - 1, n * 1000, 1 << 40])
-        struct.pack_into("<I" if width == 4 else "<Q", buf, at, value % 2 ** (8 * width))
+        struct.pack_into(
+            "<I" if width == 4 else "<Q", buf, at, value % 2 ** (8 * width)
+        )
     else:
         raise ValueError(kind)
     out = bytes(buf)
@@ -84,7 +88,9 @@ def repair_crcs(buf: bytearray) -> None:
         at = HEADER.size + i * ENTRY.size
         _kind, _crc, offset, length = ENTRY.struct.unpack_from(buf, at)
         if offset + length <= len(buf) - TRAILER.size:
-            struct.pack_into("<I", buf, at + 4, zlib.crc32(buf[offset : offset + length]))
+            struct.pack_into(
+                "<I", buf, at + 4, zlib.crc32(buf[offset : offset + length])
+            )
     struct.pack_into("<I", buf, 28, zlib.crc32(buf[HEADER.size : table_end]))
     struct.pack_into("<I", buf, HEADER.size - 4, zlib.crc32(buf[: HEADER.size - 4]))
     struct.pack_into("<I", buf, len(buf) - 4, zlib.crc32(buf[:-4]))
@@ -128,7 +134,9 @@ class Figures:
     examples: list[str] = field(default_factory=list)
 
 
-def run_case(data: bytes, damaged: bytes, figures: Figures, hang: float, repaired: bool) -> None:
+def run_case(
+    data: bytes, damaged: bytes, figures: Figures, hang: float, repaired: bool
+) -> None:
     figures.cases += 1
     start = time.perf_counter()
     signal.setitimer(signal.ITIMER_REAL, hang * 10)
@@ -158,7 +166,9 @@ def run_case(data: bytes, damaged: bytes, figures: Figures, hang: float, repaire
         else:
             figures.accepted_corrupt += 1
             if len(figures.examples) < 5:
-                figures.examples.append(f"accepted corrupt file of {len(damaged)} bytes")
+                figures.examples.append(
+                    f"accepted corrupt file of {len(damaged)} bytes"
+                )
 
 
 def run(cases: int, repaired: int, seed: int, hang: float) -> tuple[Figures, Figures]:
@@ -191,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     raw, fixed = run(args.cases, args.repaired, args.seed, args.hang_seconds)
     print(f"# .dfcb corruption benchmark (seed {args.seed})")
     print()
-    print("| pass | cases | rejected | accepted corrupt | accepted valid | crashes | hangs | time (s) | slowest (ms) |")
+    print(
+        "| pass | cases | rejected | accepted corrupt | accepted valid | crashes | hangs | time (s) | slowest (ms) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for label, f in (("raw damage", raw), ("damage + CRCs repaired", fixed)):
         print(
@@ -200,7 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{f.slowest * 1000:.1f} |"
         )
     print()
-    print("raw damage by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(raw.by_kind.items())))
+    print(
+        "raw damage by kind: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(raw.by_kind.items()))
+    )
     for example in raw.examples + fixed.examples:
         print("  " + example)
     bad = raw.crashes + raw.hangs + raw.accepted_corrupt

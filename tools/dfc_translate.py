@@ -57,7 +57,8 @@ def main(
     shapes = parse_input_shapes(input_shapes)
     try:
         from dfc.dialects import make_context
-        from dfc.frontends.onnx import OnnxImportError, import_onnx as run_import
+        from dfc.frontends.onnx import OnnxImportError
+        from dfc.frontends.onnx import import_onnx as run_import
 
         from .mlir_io import print_module
 

@@ -60,6 +60,11 @@ def imports_of(name: str, path: Path) -> set[str]:
             found.add(target)
             # `from pkg import submodule` imports the submodule too.
             found.update(f"{target}.{alias.name}" for alias in node.names)
+    # Importing `a.b.c` runs the `__init__` of `a` and `a.b` first, so those
+    # count as imported too (what matters for "runs with no compiler code").
+    for module in list(found):
+        parts = module.split(".")
+        found.update(".".join(parts[:i]) for i in range(1, len(parts)))
     return found
 
 

@@ -842,15 +842,24 @@ def decode(data: bytes, chip: Chip | None = None, *, canonical: bool = True) -> 
     if canonical:
         again = encode(program)
         if again != data:
-            at = next(
-                (i for i, (a, b) in enumerate(zip(again, data)) if a != b),
-                min(len(again), len(data)),
-            )
+            at = _first_difference(again, data)
             raise BitstreamError(
                 "not in canonical form (decodes, but encode() writes different bytes here)",
                 at,
             )
     return program
+
+
+def _first_difference(a: bytes, b: bytes) -> int:
+    block = 4096
+    start = 0
+    while (
+        start < min(len(a), len(b))
+        and a[start : start + block] == b[start : start + block]
+    ):
+        start += block
+    end = min(len(a), len(b), start + block)
+    return next((i for i in range(start, end) if a[i] != b[i]), end)
 
 
 def _decode(data: bytes, frame: Container) -> Program:
@@ -1091,10 +1100,13 @@ def _decode_section(
         raise r.fail(f"{len(dim_records) - dd} DMA dims belong to no descriptor")
 
     units: list[Unit] = []
+    # Each input port needs its consumer record and each output port its stream, so
+    # the ports the units declare are bounded by those counts before any loop.
+    budget = {"inputs": n_consumers, "outputs": n_streams}
     for u, (uname, kind) in enumerate(zip(names, kinds)):
         at = unit_records[u][0]
         regs = _Registers(r, per_unit[u], kind, uname, at)
-        units.append(_decode_unit(regs, u, kind, uname, routes, dmas, image))
+        units.append(_decode_unit(regs, u, kind, uname, routes, dmas, image, budget))
     for (u, port), _hops in routes.items():
         if port >= len(units[u].inputs):
             raise r.fail(
@@ -1225,15 +1237,24 @@ def _decode_agen(regs: _Registers, prefix: str) -> AddressGen | None:
     )
 
 
-def _decode_unit(regs: _Registers, u, kind, name, routes, dmas, image) -> Unit:
+def _decode_unit(regs: _Registers, u, kind, name, routes, dmas, image, budget) -> Unit:
     at = None
     if regs.has("AT"):
         value = regs.take("AT")
         at = (value >> 32, value & 0xFFFFFFFF)
     n_inputs = regs.take("INPUTS", limit=U32)
-    if n_inputs > 0xFFFF + 1:
-        raise regs.fail(f"{n_inputs} inputs; at most 65536 can be encoded")
     outputs = regs.take("OUTPUTS", limit=U32)
+    for ports, count, records in (
+        ("inputs", n_inputs, "consumer"),
+        ("outputs", outputs, "stream"),
+    ):
+        if count > budget[ports]:
+            raise regs.fail(
+                f"{count} {ports} but only {budget[ports]} {records} records remain "
+                "to connect them",
+                R[ports.upper()] << 16,
+            )
+        budget[ports] -= count
     inputs = []
     for i in range(n_inputs):
         depth = regs.take("FIFO_DEPTH", i) if regs.has("FIFO_DEPTH", i) else None

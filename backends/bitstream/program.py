@@ -329,6 +329,7 @@ def _unique(where: str, names: Iterable[str], what: str) -> None:
 
 def _counters(where: str, counters: object) -> None:
     _tuple(where, counters)
+    _items(where, counters)  # type: ignore[arg-type]
     for k, counter in enumerate(counters):  # type: ignore[arg-type]
         if not isinstance(counter, tuple) or len(counter) != 3:
             _fail(f"{where}[{k}]", "a counter is a (start, stop, stride) tuple")
@@ -370,8 +371,19 @@ def _agen(where: str, agen: object) -> None:
         _fail(f"{where}.indexed", "expected a bool")
 
 
+MAX_ITEMS = 65536
+"""Most items of one kind per unit (input ports, counters, constants, ...): a
+register id has 16 bits for the item number (docs/bitstream.md)."""
+
+
+def _items(where: str, items: tuple) -> None:
+    if len(items) > MAX_ITEMS:
+        _fail(where, f"{len(items)} items; at most {MAX_ITEMS} can be encoded")
+
+
 def _ports(where: str, unit: Unit) -> None:
     _tuple(f"{where}.inputs", unit.inputs)
+    _items(f"{where}.inputs", unit.inputs)
     _int(f"{where}.outputs", unit.outputs, 0, UINT32_MAX)
     if unit.at is not None:
         if not isinstance(unit.at, tuple) or len(unit.at) != 2:
@@ -400,6 +412,7 @@ def _pcu(where: str, unit: Pcu) -> None:
     _counters(f"{where}.counters", unit.counters)
     _tuple(f"{where}.stages", unit.stages)
     _tuple(f"{where}.constants", unit.constants)
+    _items(f"{where}.constants", unit.constants)
     for k, value in enumerate(unit.constants):
         if not constant_fits(unit.dtype, value):
             _fail(f"{where}.constants[{k}]", f"{value!r} is not exactly a {unit.dtype}")
@@ -437,6 +450,7 @@ def _pcu(where: str, unit: Pcu) -> None:
     if reduce:
         _choice(f"{where}.reduce_op", unit.reduce_op, REDUCE_OPS)
         _tuple(f"{where}.reduce_counters", unit.reduce_counters)
+        _items(f"{where}.reduce_counters", unit.reduce_counters)
         for i, index in enumerate(unit.reduce_counters):
             _int(f"{where}.reduce_counters[{i}]", index, 0, len(unit.counters) - 1)
         if not isinstance(unit.reduce_lanes, bool):
@@ -615,13 +629,22 @@ def _check_section(where: str, section: Section, memories: dict[str, Memory]) ->
                     f"{here}.{label}", f"port {port} of '{name}' is already connected"
                 )
             seen.add(end)
+    # Every port is connected exactly once. Count first: `outputs` may be any u32,
+    # and a loop over it must not run for a corrupt value.
+    in_count: dict[str, int] = {}
+    out_count: dict[str, int] = {}
+    for name, _ in consumed:
+        in_count[name] = in_count.get(name, 0) + 1
+    for name, _ in produced:
+        out_count[name] = out_count.get(name, 0) + 1
     for name, unit in units.items():
-        for port in range(len(unit.inputs)):
-            if (name, port) not in consumed:
-                _fail(f"{where}: {unit.kind} '{name}'", f"input {port} has no stream")
-        for port in range(unit.outputs):
-            if (name, port) not in produced:
-                _fail(f"{where}: {unit.kind} '{name}'", f"output {port} has no stream")
+        here = f"{where}: {unit.kind} '{name}'"
+        if in_count.get(name, 0) != len(unit.inputs):
+            port = next(p for p in range(len(unit.inputs)) if (name, p) not in consumed)
+            _fail(here, f"input {port} has no stream")
+        if out_count.get(name, 0) != unit.outputs:
+            port = next(p for p in range(unit.outputs) if (name, p) not in produced)
+            _fail(here, f"output {port} has no stream")
 
 
 # -- examples ------------------------------------------------------------------------

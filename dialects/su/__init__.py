@@ -24,12 +24,7 @@ from xdsl.ir import Dialect
 
 from .chip_checks import chip_for, fifo_depth, module_chip, section_analysis
 from .ops import (
-    OPS,
-    UNIT_OPS,
-    AgcuOp,
     MemoryOp,
-    PcuOp,
-    PmuOp,
     SectionOp,
     Stream,
     UnitOp,
@@ -52,6 +47,10 @@ from .types import (
     trip_count,
     vector_width,
 )
+from .units import UNIT_OPS, AgcuOp, PcuOp, PmuOp
+
+OPS = (MemoryOp, SectionOp, *UNIT_OPS)
+"""Every su op."""
 
 SU = Dialect("su", list(OPS), [StreamType, StageAttr, AgenAttr])
 

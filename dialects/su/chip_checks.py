@@ -22,16 +22,9 @@ from xdsl.utils.exceptions import VerifyException
 
 from dfc.backends.chip import Chip, ChipModelError, load_chip
 
-from .ops import (
-    AgcuOp,
-    MemoryOp,
-    PcuOp,
-    PmuOp,
-    SectionOp,
-    UnitOp,
-    module_of,
-)
+from .ops import MemoryOp, SectionOp, UnitOp, module_of
 from .types import NETWORKS, StreamType, format_bytes, format_coord, vector_width
+from .units import AgcuOp, PcuOp, PmuOp
 
 CHIP_ATTR = "su.chip"
 FINGERPRINT_ATTR = "su.chip_fingerprint"
@@ -159,8 +152,7 @@ def _count_limit(
 ) -> None:
     if count > limit:
         raise VerifyException(
-            f"{unit.label} has {count} {what} but {units} on '{chip.name}' have "
-            f"{limit}"
+            f"{unit.label} has {count} {what} but {units} on '{chip.name}' have {limit}"
         )
 
 
@@ -272,9 +264,7 @@ def _check_pmu(unit: PmuOp, chip: Chip) -> None:
         )
     _count_limit(unit, chip, "banks", unit.num_banks, memory.banks, units)
     for role, chain in unit.counter_chains().items():
-        _count_limit(
-            unit, chip, f"{role} counters", len(chain), memory.counters, units
-        )
+        _count_limit(unit, chip, f"{role} counters", len(chain), memory.counters, units)
     _count_limit(
         unit,
         chip,
@@ -381,9 +371,7 @@ class SectionAnalysis:
     """Tile owners, link usage and the problems found, per unit."""
 
     tiles: dict[tuple[int, int], UnitOp] = field(default_factory=lambda: {})
-    links: dict[tuple[Link, str], list[SSAValue]] = field(
-        default_factory=lambda: {}
-    )
+    links: dict[tuple[Link, str], list[SSAValue]] = field(default_factory=lambda: {})
     """Per directed link and network, the streams crossing it (each once)."""
     problems: dict[UnitOp, str] = field(default_factory=lambda: {})
 

@@ -123,8 +123,7 @@ def counter_problem(attr: DenseArrayBase) -> str | None:
     values = [int(v) for v in attr.get_values()]
     if len(values) % 3:
         return (
-            "counters must be (start, stop, stride) triples, "
-            f"got {len(values)} values"
+            f"counters must be (start, stop, stride) triples, got {len(values)} values"
         )
     if not values:
         return "counters must hold at least one (start, stop, stride) triple"
@@ -217,8 +216,8 @@ def address_range(
     its dims walk `chain` (innermost vectorized) and its symbols (gather /
     scatter indices) stay in `symbols` (default: every symbol 0)."""
     dims = counter_ranges(chain, vectorized)
-    syms = list(symbols) if symbols is not None else [Interval(0, 0)] * (
-        map_.num_symbols
+    syms = (
+        list(symbols) if symbols is not None else [Interval(0, 0)] * (map_.num_symbols)
     )
     return expr_range(map_.results[0], dims, syms)
 
@@ -233,9 +232,8 @@ def stream_problem(network: str, element: Attribute) -> str | None:
         return f"unknown network '{network}'; networks: {', '.join(NETWORKS)}"
     name = type_name(element)
     if name is None:
-        return (
-            f"stream element type {element} is not one of "
-            + ", ".join(ELEMENT_TYPE_NAMES)
+        return f"stream element type {element} is not one of " + ", ".join(
+            ELEMENT_TYPE_NAMES
         )
     if (name == "i1") != (network == "control"):
         return "control streams carry i1, and only control streams do"
@@ -299,7 +297,20 @@ class StreamType(ParametrizedAttribute, TypeAttribute):
 # ---------------------------------------------------------------------------
 
 UNARY_STAGE_OPS = frozenset(
-    "neg abs exp log sqrt rsqrt recip tanh erf sigmoid cast not".split()
+    [
+        "neg",
+        "abs",
+        "exp",
+        "log",
+        "sqrt",
+        "rsqrt",
+        "recip",
+        "tanh",
+        "erf",
+        "sigmoid",
+        "cast",
+        "not",
+    ]
 )
 TERNARY_STAGE_OPS = frozenset({"fma", "select"})
 STAGE_MODIFIERS: dict[str, tuple[str, ...]] = {
@@ -355,9 +366,7 @@ def stage_problem(op: str, sources: Sequence[str]) -> str | None:
         )
     for source in sources:
         if _SOURCE.match(source) is None:
-            return (
-                f"stage source '{source}' is not in<i>, s<j>, c<k> or ctr<k>"
-            )
+            return f"stage source '{source}' is not in<i>, s<j>, c<k> or ctr<k>"
     arity = stage_arity(base)
     if len(sources) != arity:
         return f"stage op '{base}' takes {arity} sources, got {len(sources)}"

@@ -194,7 +194,9 @@ class GraphImporter:
                 continue  # IR version < 4 lists initializers as inputs too
             t = self.output_type(graph_input.name)
             if t is None:
-                raise OnnxImportError(describe_bad_input(graph_input))
+                raise OnnxImportError(
+                    f"{self.source_name}: error: {describe_bad_input(graph_input)}"
+                )
             arg = self.block.insert_arg(t, len(self.block.args))
             arg.name_hint = ssa_name(graph_input.name)
             self.values[graph_input.name] = ValueInfo(ssa=arg, type=t)
@@ -277,8 +279,14 @@ class GraphImporter:
                     self.values[name] = ValueInfo(ssa=value)
 
     def record_unsupported(self, node: onnx.NodeProto, reason: str) -> None:
+        domain = node.domain or "ai.onnx"
+        opset = next(
+            (e.version for e in self.model.opset_import if (e.domain or "ai.onnx") == domain),
+            self.opset,
+        )
+        op_type = node.op_type if domain == "ai.onnx" else f"{domain}.{node.op_type}"
         self.unsupported.append(
-            UnsupportedNode(node.op_type, self.opset, node_label(node), reason)
+            UnsupportedNode(op_type, opset, node_label(node), reason or "no converter")
         )
         self.poisoned.update(o for o in node.output if o)
 
@@ -597,6 +605,24 @@ def parse_text_model(path: Path) -> onnx.ModelProto:
         raise OnnxImportError(f"{path}: error: not valid ONNX text: {first}") from None
 
 
+def bind_constant_inputs(
+    model: onnx.ModelProto, values: Mapping[str, np.ndarray], source: str
+) -> None:
+    """Turn the named graph inputs into initializers holding `values`."""
+    inputs = list(model.graph.input)
+    names = {i.name for i in inputs}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise OnnxImportError(
+            f"{source}: error: constant_inputs names {', '.join(unknown)}, which "
+            "are not inputs of the model"
+        )
+    del model.graph.input[:]
+    model.graph.input.extend(i for i in inputs if i.name not in values)
+    for name, value in values.items():
+        model.graph.initializer.append(numpy_helper.from_array(np.asarray(value), name))
+
+
 def pin_input_shapes(
     model: onnx.ModelProto, shapes: Mapping[str, Sequence[int]], source: str
 ) -> None:
@@ -627,12 +653,24 @@ def pin_input_shapes(
 def import_onnx(
     model: str | os.PathLike[str] | onnx.ModelProto,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
+    constant_inputs: Mapping[str, np.ndarray] | None = None,
 ) -> ModuleOp:
-    """Import an ONNX model (path or ModelProto) into a verified dfg module."""
+    """Import an ONNX model (path or ModelProto) into a verified dfg module.
+
+    `input_shapes` pins the shapes of inputs with dynamic dimensions;
+    `constant_inputs` binds graph inputs to fixed values (they become
+    initializers), which specializes shape-computing inputs such as Reshape's
+    target shape when they arrive as graph inputs."""
     proto, source = load_model(model)
+    if (input_shapes or constant_inputs) and proto is model:
+        copy = onnx.ModelProto()
+        copy.CopyFrom(proto)
+        proto = copy  # never modify the caller's model
     proto = prepare_model(proto, source)
     if input_shapes:
         pin_input_shapes(proto, input_shapes, source)
+    if constant_inputs:
+        bind_constant_inputs(proto, constant_inputs, source)
     try:
         proto = shape_inference.infer_shapes(proto, strict_mode=False, data_prop=True)
     except Exception as error:

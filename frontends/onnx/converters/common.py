@@ -61,9 +61,9 @@ def cast(ctx, x: SSAValue, element_type: Attribute) -> SSAValue:
 
 def scalar(ctx, value: float | int, like: SSAValue) -> SSAValue:
     """A rank-0 constant of `like`'s element type."""
-    from dfc.frontends.onnx.types import element_type_to_onnx
-
     import onnx
+
+    from dfc.frontends.onnx.types import element_type_to_onnx
 
     dtype = onnx.helper.tensor_dtype_to_np_dtype(element_type_to_onnx(element(like)))
     return ctx.constant(np.array(value, dtype=dtype), hint="scalar")

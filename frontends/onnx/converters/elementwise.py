@@ -8,6 +8,7 @@ from xdsl.dialects.builtin import StringAttr, i1
 from dfc.dialects.dfg import elementwise as ew
 
 from ..importer import Unsupported
+from ..types import is_integer_type
 from . import converter
 from .common import binary, cast, compare, element, f32_attr, scalar, unary
 
@@ -34,7 +35,13 @@ for _name, (_cls, _versions) in _BINARY.items():
 @converter("Pow", (7, 12, 13, 15))
 def _pow(ctx):
     base, exponent = ctx.input(0), ctx.input(1)
-    return binary(ctx, ew.PowOp, base, cast(ctx, exponent, element(base)))
+    base_type, exponent_type = element(base), element(exponent)
+    if is_integer_type(base_type) and not is_integer_type(exponent_type):
+        # An integer base with a float exponent computes in float (numpy's and
+        # onnxruntime's behaviour) and truncates back to the base's type.
+        powered = binary(ctx, ew.PowOp, cast(ctx, base, exponent_type), exponent)
+        return cast(ctx, powered, base_type)
+    return binary(ctx, ew.PowOp, base, cast(ctx, exponent, base_type))
 
 
 def _register_variadic(op_type: str, op_cls, versions) -> None:

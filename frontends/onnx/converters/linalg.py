@@ -71,7 +71,9 @@ def np_dtype(x: SSAValue) -> np.dtype:
 
     from dfc.frontends.onnx.types import element_type_to_onnx
 
-    return np.dtype(onnx.helper.tensor_dtype_to_np_dtype(element_type_to_onnx(element(x))))
+    return np.dtype(
+        onnx.helper.tensor_dtype_to_np_dtype(element_type_to_onnx(element(x)))
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -137,8 +139,10 @@ def _gemm(ctx):
     if ctx.has_input(2) and beta != 0.0:
         c_const = ctx.const(2)
         if c_const is not None:
-            folded = c_const.astype(np_dtype(result)) if beta == 1.0 else (
-                (c_const * beta).astype(np_dtype(result))
+            folded = (
+                c_const.astype(np_dtype(result))
+                if beta == 1.0
+                else ((c_const * beta).astype(np_dtype(result)))
             )
             c = ctx.constant(np.asarray(folded))
         else:
@@ -168,7 +172,9 @@ def resolve_pads(
     if auto_pad == "NOTSET":
         pads = list(ctx.attrs.get("pads", [0] * (2 * rank)))
         if len(pads) != 2 * rank:
-            raise Unsupported(f"attribute 'pads' has {len(pads)} entries; expected {2 * rank}")
+            raise Unsupported(
+                f"attribute 'pads' has {len(pads)} entries; expected {2 * rank}"
+            )
         return pads
     if auto_pad == "VALID":
         return [0] * (2 * rank)
@@ -193,7 +199,9 @@ def _window_attrs(ctx, spatial: Sequence[int], kernel: Sequence[int], ceil_mode=
     strides = list(ctx.attrs.get("strides", [1] * rank))
     dilations = list(ctx.attrs.get("dilations", [1] * rank))
     if len(strides) != rank or len(dilations) != rank:
-        raise Unsupported("attributes 'strides'/'dilations' do not match the spatial rank")
+        raise Unsupported(
+            "attributes 'strides'/'dilations' do not match the spatial rank"
+        )
     pads = resolve_pads(ctx, spatial, kernel, strides, dilations, ceil_mode)
     return strides, dilations, pads
 
@@ -266,7 +274,11 @@ def _pool(ctx, op_cls, op_type: str, extra: dict) -> SSAValue:
         kernel, strides = _lift_1d(kernel, 1), _lift_1d(strides, 1)
         dilations = _lift_1d(dilations, 1)
         pads = [0, pads[0], 0, pads[1]]
-    attributes = {"kernel": i64_array(kernel), "strides": i64_array(strides), "pads": i64_array(pads)}
+    attributes = {
+        "kernel": i64_array(kernel),
+        "strides": i64_array(strides),
+        "pads": i64_array(pads),
+    }
     if ceil_mode:
         attributes["ceil_mode"] = bool_attr(True)
     if op_cls is pl.MaxPool2dOp:
@@ -277,7 +289,9 @@ def _pool(ctx, op_cls, op_type: str, extra: dict) -> SSAValue:
     attributes.update(extra)
     result_shape = out_shape if rank == 2 else (*out_shape[:2], 1, out_shape[2])
     op = op_cls.build(
-        operands=[x], result_types=[tensor(element(x), result_shape)], attributes=attributes
+        operands=[x],
+        result_types=[tensor(element(x), result_shape)],
+        attributes=attributes,
     )
     return reshape(ctx, ctx.add(op).results[0], out_shape)
 
@@ -321,9 +335,13 @@ _register_global("GlobalMaxPool", pl.GlobalMaxPoolOp)
 @converter("BatchNormalization", (7, 9, 14, 15))
 def _batch_norm(ctx):
     if ctx.attrs.get("training_mode", 0):
-        raise Unsupported("training mode (attribute 'training_mode' = 1) is not supported")
+        raise Unsupported(
+            "training mode (attribute 'training_mode' = 1) is not supported"
+        )
     if any(name for name in ctx.node.output[1:]):
-        raise Unsupported("the running-statistics outputs (training mode) are not supported")
+        raise Unsupported(
+            "the running-statistics outputs (training mode) are not supported"
+        )
     x = ctx.input(0)
     rank = len(shape(x))
     if rank < 2:
@@ -379,7 +397,12 @@ def _lrn(ctx):
         },
     )
     mean = reshape(ctx, ctx.add(op).results[0], dims)
-    base = binary(ctx, ew.AddOp, binary(ctx, ew.MulOp, mean, scalar(ctx, alpha, x)), scalar(ctx, bias, x))
+    base = binary(
+        ctx,
+        ew.AddOp,
+        binary(ctx, ew.MulOp, mean, scalar(ctx, alpha, x)),
+        scalar(ctx, bias, x),
+    )
     denominator = binary(ctx, ew.PowOp, base, scalar(ctx, beta, x))
     return binary(ctx, ew.DivOp, x, denominator)
 
@@ -392,17 +415,25 @@ def _lrn(ctx):
 @converter("Einsum", (12, 28))
 def _einsum(ctx):
     equation = ctx.attrs.get("equation", "").replace(" ", "")
+    if ctx.num_inputs == 1 and "->" in equation and "." not in equation:
+        return _einsum_unary(ctx, equation)
     if ctx.num_inputs != 2 or "->" not in equation or "." in equation:
-        raise Unsupported(f"equation '{equation}' is not a supported matrix-product pattern")
+        raise Unsupported(
+            f"equation '{equation}' is not a supported matrix-product pattern"
+        )
     inputs, output = equation.split("->")
     lhs, rhs = inputs.split(",")
     if not (len(lhs) == len(rhs) == len(output) >= 2):
-        raise Unsupported(f"equation '{equation}' is not a supported matrix-product pattern")
+        raise Unsupported(
+            f"equation '{equation}' is not a supported matrix-product pattern"
+        )
     batch = output[:-2]
     m, n = output[-2], output[-1]
     shared = set(lhs) & set(rhs) - set(output)
     if len(shared) != 1 or lhs[:-2] != batch or rhs[:-2] != batch:
-        raise Unsupported(f"equation '{equation}' is not a supported matrix-product pattern")
+        raise Unsupported(
+            f"equation '{equation}' is not a supported matrix-product pattern"
+        )
     (k,) = shared
     a, b = ctx.input(0), ctx.input(1)
     if lhs[-2:] == m + k:
@@ -410,13 +441,43 @@ def _einsum(ctx):
     elif lhs[-2:] == k + m:
         trans_a = True
     else:
-        raise Unsupported(f"equation '{equation}' is not a supported matrix-product pattern")
+        raise Unsupported(
+            f"equation '{equation}' is not a supported matrix-product pattern"
+        )
     if rhs[-2:] == k + n:
         trans_b = False
     elif rhs[-2:] == n + k:
         trans_b = True
     else:
-        raise Unsupported(f"equation '{equation}' is not a supported matrix-product pattern")
+        raise Unsupported(
+            f"equation '{equation}' is not a supported matrix-product pattern"
+        )
     if len(set(output)) != len(output):
         raise Unsupported(f"equation '{equation}' repeats an output index")
     return matmul(ctx, a, b, trans_a, trans_b)
+
+
+def _einsum_unary(ctx, equation: str) -> SSAValue:
+    """`"ij->ji"`, `"ij->i"`, ...: a sum over the dropped indices, then a transpose."""
+    from dfc.dialects.dfg import reduction as red
+
+    source, output = equation.split("->")
+    x = ctx.input(0)
+    if (
+        len(set(source)) != len(source)
+        or len(set(output)) != len(output)
+        or not set(output) <= set(source)
+        or len(source) != len(shape(x))
+    ):
+        raise Unsupported(f"equation '{equation}' is not a supported einsum pattern")
+    dropped = [i for i, c in enumerate(source) if c not in output]
+    if dropped:
+        kept = [d for i, d in enumerate(shape(x)) if i not in dropped]
+        op = red.ReduceSumOp.build(
+            operands=[x],
+            result_types=[tensor(element(x), kept)],
+            attributes={"axes": i64_array(dropped), "keepdims": bool_attr(False)},
+        )
+        x = ctx.add(op).results[0]
+    remaining = [c for c in source if c in output]
+    return transpose(ctx, x, [remaining.index(c) for c in output])

@@ -34,7 +34,11 @@ def _epsilon_attr(value: float) -> FloatAttr:
 
 
 def layer_norm(
-    ctx, x: SSAValue, axis: int, epsilon: float, scale: SSAValue | None = None,
+    ctx,
+    x: SSAValue,
+    axis: int,
+    epsilon: float,
+    scale: SSAValue | None = None,
     bias: SSAValue | None = None,
 ) -> SSAValue:
     op = norm.LayerNormOp.build(
@@ -74,7 +78,9 @@ def _layer_normalization(ctx):
     rank = len(shape(x))
     axis = normalize_axis(int(ctx.attrs.get("axis", -1)), rank)
     if axis is None:
-        raise Unsupported(f"axis {ctx.attrs.get('axis')} is out of range for rank {rank}")
+        raise Unsupported(
+            f"axis {ctx.attrs.get('axis')} is out of range for rank {rank}"
+        )
     epsilon = float(ctx.attrs.get("epsilon", 1e-5))
     scale = _suffix_param(ctx, 1, x, axis)
     bias = _suffix_param(ctx, 2, x, axis)
@@ -85,8 +91,12 @@ def _layer_normalization(ctx):
     axes = tuple(range(axis, rank))
     mean = reduce(ctx, red.ReduceMeanOp, x, axes, True)
     centered = binary(ctx, ew.SubOp, x, mean)
-    variance = reduce(ctx, red.ReduceMeanOp, binary(ctx, ew.MulOp, centered, centered), axes, True)
-    std = unary(ctx, ew.SqrtOp, binary(ctx, ew.AddOp, variance, scalar(ctx, epsilon, variance)))
+    variance = reduce(
+        ctx, red.ReduceMeanOp, binary(ctx, ew.MulOp, centered, centered), axes, True
+    )
+    std = unary(
+        ctx, ew.SqrtOp, binary(ctx, ew.AddOp, variance, scalar(ctx, epsilon, variance))
+    )
     inv_std = unary(ctx, ew.ReciprocalOp, std)
     outputs = [y]
     for index, value in ((1, mean), (2, inv_std)):
@@ -103,7 +113,9 @@ def _rms_normalization(ctx):
     rank = len(shape(x))
     axis = normalize_axis(int(ctx.attrs.get("axis", -1)), rank)
     if axis is None:
-        raise Unsupported(f"axis {ctx.attrs.get('axis')} is out of range for rank {rank}")
+        raise Unsupported(
+            f"axis {ctx.attrs.get('axis')} is out of range for rank {rank}"
+        )
     epsilon = float(ctx.attrs.get("epsilon", 1e-5))
     scale = _suffix_param(ctx, 1, x, axis)
     op = norm.RmsNormOp.build(
@@ -161,7 +173,9 @@ def _group_normalization(ctx):
             continue
         param = cast(ctx, ctx.input(index), element(x))
         if per_group:
-            param = broadcast_to(ctx, reshape(ctx, param, (groups, 1)), (groups, c // groups))
+            param = broadcast_to(
+                ctx, reshape(ctx, param, (groups, 1)), (groups, c // groups)
+            )
             param = reshape(ctx, param, (c,))
         params.append(per_channel(ctx, param, rank))
     y = binary(ctx, ew.MulOp, y, params[0])
@@ -183,7 +197,9 @@ def _mean_variance_normalization(ctx):
     axes_t = tuple(sorted(set(axes)))
     # ONNX's function: (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9).
     mean = reduce(ctx, red.ReduceMeanOp, x, axes_t, True)
-    mean_square = reduce(ctx, red.ReduceMeanOp, binary(ctx, ew.MulOp, x, x), axes_t, True)
+    mean_square = reduce(
+        ctx, red.ReduceMeanOp, binary(ctx, ew.MulOp, x, x), axes_t, True
+    )
     variance = binary(ctx, ew.SubOp, mean_square, binary(ctx, ew.MulOp, mean, mean))
     std = binary(ctx, ew.AddOp, unary(ctx, ew.SqrtOp, variance), scalar(ctx, 1e-9, x))
     return binary(ctx, ew.DivOp, binary(ctx, ew.SubOp, x, mean), std)
@@ -208,20 +224,54 @@ def _repeat_heads(ctx, value: SSAValue, repeats: int) -> SSAValue:
     if repeats == 1:
         return value
     b, h, length, d = shape(value)
-    expanded = broadcast_to(ctx, reshape(ctx, value, (b, h, 1, length, d)), (b, h, repeats, length, d))
+    expanded = broadcast_to(
+        ctx, reshape(ctx, value, (b, h, 1, length, d)), (b, h, repeats, length, d)
+    )
     return reshape(ctx, expanded, (b, h * repeats, length, d))
+
+
+def _concat(ctx, values: list[SSAValue], axis: int) -> SSAValue:
+    dims = list(shape(values[0]))
+    dims[axis] = sum(shape(v)[axis] for v in values)
+    op = mv.ConcatOp.build(
+        operands=[values],
+        result_types=[tensor(element(values[0]), dims)],
+        attributes={"axis": IntegerAttr(axis, i64)},
+    )
+    return ctx.add(op).results[0]
+
+
+def _where(ctx, condition: SSAValue, on_true: SSAValue, on_false: SSAValue) -> SSAValue:
+    from dfc.dialects.dfg.base import broadcast_shapes
+
+    dims = broadcast_shapes(shape(condition), shape(on_true), shape(on_false))
+    assert dims is not None
+    op = ew.WhereOp.build(
+        operands=[condition, on_true, on_false],
+        result_types=[tensor(element(on_true), dims)],
+    )
+    return ctx.add(op).results[0]
+
+
+def _output_requested(ctx, index: int) -> bool:
+    return len(ctx.node.output) > index and bool(ctx.node.output[index])
 
 
 @converter("Attention", (23, 24, 25))
 def _attention(ctx):
-    for index, name in ((4, "past_key"), (5, "past_value"), (6, "nonpad_kv_seqlen")):
-        if ctx.has_input(index):
-            raise Unsupported(f"input '{name}' (KV cache) is not supported")
-    for index, name in ((1, "present_key"), (2, "present_value"), (3, "qk_matmul_output")):
-        if len(ctx.node.output) > index and ctx.node.output[index]:
-            raise Unsupported(f"output '{name}' is not supported")
+    if ctx.has_input(6):
+        raise Unsupported(
+            "input 'nonpad_kv_seqlen' (external KV cache) is not supported"
+        )
+    if ctx.has_input(4) != ctx.has_input(5):
+        raise Unsupported("'past_key' and 'past_value' must be given together")
     if float(ctx.attrs.get("softcap", 0.0)) != 0.0:
         raise Unsupported("attribute 'softcap' != 0 is not supported")
+    qk_mode = int(ctx.attrs.get("qk_matmul_output_mode", 0))
+    if _output_requested(ctx, 3) and qk_mode not in (0, 1):
+        raise Unsupported(
+            f"output 'qk_matmul_output' with qk_matmul_output_mode = {qk_mode} is not supported"
+        )
     for name in ("left_window_size", "right_window_size"):
         if int(ctx.attrs.get(name, -1)) != -1:
             raise Unsupported(f"attribute '{name}' (sliding window) is not supported")
@@ -230,22 +280,36 @@ def _attention(ctx):
     rank = len(shape(q))
     if rank == 3:
         if "q_num_heads" not in ctx.attrs or "kv_num_heads" not in ctx.attrs:
-            raise Unsupported("3-D inputs need attributes 'q_num_heads' and 'kv_num_heads'")
-        q_heads, kv_heads = int(ctx.attrs["q_num_heads"]), int(ctx.attrs["kv_num_heads"])
+            raise Unsupported(
+                "3-D inputs need attributes 'q_num_heads' and 'kv_num_heads'"
+            )
+        q_heads, kv_heads = (
+            int(ctx.attrs["q_num_heads"]),
+            int(ctx.attrs["kv_num_heads"]),
+        )
         q = _split_heads(ctx, q, q_heads)
         k = _split_heads(ctx, k, kv_heads)
         v = _split_heads(ctx, v, kv_heads)
     elif rank != 4:
         raise Unsupported(f"rank-{rank} inputs are not supported (expected 3 or 4)")
+    past = 0
+    if ctx.has_input(4):
+        past_key, past_value = ctx.input(4), ctx.input(5)
+        past = shape(past_key)[2]
+        k = _concat(ctx, [past_key, k], 2)
+        v = _concat(ctx, [past_value, v], 2)
+    present = [k, v]
     q_heads, kv_heads = shape(q)[1], shape(k)[1]
     if shape(v)[1] != kv_heads or q_heads % kv_heads:
-        raise Unsupported(f"{q_heads} query heads cannot share {kv_heads} key/value heads")
+        raise Unsupported(
+            f"{q_heads} query heads cannot share {kv_heads} key/value heads"
+        )
     k = _repeat_heads(ctx, k, q_heads // kv_heads)
     v = _repeat_heads(ctx, v, q_heads // kv_heads)
-    operands = [q, k, v]
+    lq, lk = shape(q)[2], shape(k)[2]
+    mask: SSAValue | None = None
     if ctx.has_input(3):
         mask = ctx.input(3)
-        lk = shape(k)[2]
         missing = lk - shape(mask)[-1]
         if missing < 0:
             raise Unsupported("attn_mask is longer than the key sequence")
@@ -253,34 +317,47 @@ def _attention(ctx):
             mask_rank = len(shape(mask))
             pads = [0] * (2 * mask_rank)
             pads[2 * mask_rank - 1] = missing
-            is_bool = element(mask) == i1
-            fill = 0.0 if is_bool else -math.inf
-            out_dims = (*shape(mask)[:-1], lk)
+            fill = 0.0 if element(mask) == i1 else -math.inf
             op = mv.PadOp.build(
                 operands=[mask],
-                result_types=[tensor(element(mask), out_dims)],
+                result_types=[tensor(element(mask), (*shape(mask)[:-1], lk))],
                 attributes={"pads": i64_array(pads), "value": FloatAttr(fill, f32)},
             )
             mask = ctx.add(op).results[0]
         if element(mask) != i1:
             mask = cast(ctx, mask, element(q))
-        operands.append(mask)
-    else:
-        operands.append(None)
     attributes = {}
     if "scale" in ctx.attrs:
         attributes["scale"] = FloatAttr(float(ctx.attrs["scale"]), f32)
     if ctx.attrs.get("is_causal", 0):
-        attributes["causal"] = bool_attr(True)
-    b, h, lq, _ = shape(q)
-    out_dims = (b, h, lq, shape(v)[-1])
+        if past == 0:
+            attributes["causal"] = bool_attr(True)
+        else:
+            # Bottom-right aligned: query i attends key j iff j <= i + past.
+            rows = np.arange(lq).reshape(lq, 1)
+            cols = np.arange(lk).reshape(1, lk)
+            allowed = ctx.constant(cols <= rows + past)
+            if mask is None:
+                mask = allowed
+            elif element(mask) == i1:
+                mask = binary(ctx, ew.AndOp, mask, allowed)
+            else:
+                mask = _where(ctx, allowed, mask, scalar(ctx, -np.inf, mask))
+    b, h = shape(q)[:2]
     op = att.AttentionOp.build(
-        operands=operands,
-        result_types=[tensor(element(q), out_dims)],
+        operands=[q, k, v, mask],
+        result_types=[tensor(element(q), (b, h, lq, shape(v)[-1]))],
         attributes=attributes,
     )
     y = ctx.add(op).results[0]
     if rank == 3:
         y = transpose(ctx, y, (0, 2, 1, 3))
         y = reshape(ctx, y, (b, lq, h * shape(v)[-1]))
-    return y
+    outputs: list = [y, *present]
+    if _output_requested(ctx, 3):
+        from .linalg import matmul
+
+        scores = matmul(ctx, q, k, transpose_b=True)
+        scale = float(ctx.attrs.get("scale", 1.0 / math.sqrt(shape(q)[-1])))
+        outputs.append(binary(ctx, ew.MulOp, scores, scalar(ctx, scale, scores)))
+    return outputs

@@ -25,7 +25,9 @@ from .linalg import reshape
 # ---------------------------------------------------------------------------
 
 
-def reduce(ctx, op_cls, x: SSAValue, axes: tuple[int, ...] | None, keepdims: bool) -> SSAValue:
+def reduce(
+    ctx, op_cls, x: SSAValue, axes: tuple[int, ...] | None, keepdims: bool
+) -> SSAValue:
     """`op_cls` over normalized `axes` (None: every axis; (): no reduction)."""
     dims = shape(x)
     if axes == ():
@@ -38,7 +40,9 @@ def reduce(ctx, op_cls, x: SSAValue, axes: tuple[int, ...] | None, keepdims: boo
     attributes = {"keepdims": bool_attr(keepdims)}
     if axes is not None:
         attributes["axes"] = i64_array(sorted(reduced))
-    op = op_cls.build(operands=[x], result_types=[tensor(element(x), out)], attributes=attributes)
+    op = op_cls.build(
+        operands=[x], result_types=[tensor(element(x), out)], attributes=attributes
+    )
     return ctx.add(op).results[0]
 
 
@@ -49,7 +53,11 @@ def _axes_input_since(op_type: str) -> int:
 def reduction_axes(ctx, op_type: str, rank: int) -> tuple[int, ...] | None:
     """The node's normalized axes; None = all, () = identity (noop)."""
     if ctx.opset >= _axes_input_since(op_type):
-        raw = ctx.require_const(1, "axes").reshape(-1).tolist() if ctx.has_input(1) else []
+        raw = (
+            ctx.require_const(1, "axes").reshape(-1).tolist()
+            if ctx.has_input(1)
+            else []
+        )
         noop = bool(ctx.attrs.get("noop_with_empty_axes", 0))
     else:
         raw = list(ctx.attrs.get("axes", []))
@@ -114,7 +122,8 @@ def _empty_extreme(ctx, op_cls, x: SSAValue, axes):
     else:
         info = np.iinfo(dtype)
         fill = info.min if op_cls is red.ReduceMaxOp else info.max
-    return np.full(out, fill, dtype=dtype)
+    # A list: the importer would iterate a bare array as several outputs.
+    return [np.full(out, fill, dtype=dtype)]
 
 
 for _name, (_cls, _versions) in _SIMPLE.items():
@@ -125,7 +134,9 @@ for _name, (_cls, _versions) in _SIMPLE.items():
 def _reduce_sum_square(ctx):
     x = ctx.input(0)
     axes = reduction_axes(ctx, "ReduceSumSquare", len(shape(x)))
-    return reduce(ctx, red.ReduceSumOp, binary(ctx, ew.MulOp, x, x), axes, _keepdims(ctx))
+    return reduce(
+        ctx, red.ReduceSumOp, binary(ctx, ew.MulOp, x, x), axes, _keepdims(ctx)
+    )
 
 
 @converter("ReduceL1", (1, 11, 13, 18))
@@ -140,7 +151,9 @@ def _reduce_l2(ctx):
     x = ctx.input(0)
     _float_only(ctx, x, "ReduceL2")
     axes = reduction_axes(ctx, "ReduceL2", len(shape(x)))
-    total = reduce(ctx, red.ReduceSumOp, binary(ctx, ew.MulOp, x, x), axes, _keepdims(ctx))
+    total = reduce(
+        ctx, red.ReduceSumOp, binary(ctx, ew.MulOp, x, x), axes, _keepdims(ctx)
+    )
     return unary(ctx, ew.SqrtOp, total)
 
 
@@ -166,12 +179,24 @@ def _reduce_log_sum_exp(ctx):
     # Stable form: max + log(sum(exp(x - max))); an infinite max is replaced
     # by 0 so that rows of -inf (or +inf) do not produce NaN.
     peak = reduce(ctx, red.ReduceMaxOp, x, axes, True)
-    finite = binary(ctx, ew.CompareOp, peak, scalar(ctx, np.inf, peak), {"predicate": StringAttr("ne")})
+    finite = binary(
+        ctx,
+        ew.CompareOp,
+        peak,
+        scalar(ctx, np.inf, peak),
+        {"predicate": StringAttr("ne")},
+    )
     finite = binary(
         ctx,
         ew.AndOp,
         finite,
-        binary(ctx, ew.CompareOp, peak, scalar(ctx, -np.inf, peak), {"predicate": StringAttr("ne")}),
+        binary(
+            ctx,
+            ew.CompareOp,
+            peak,
+            scalar(ctx, -np.inf, peak),
+            {"predicate": StringAttr("ne")},
+        ),
     )
     zero = scalar(ctx, 0, peak)
     op = ew.WhereOp.build(operands=[finite, peak, zero], result_types=[peak.type])
@@ -186,12 +211,16 @@ def _reduce_log_sum_exp(ctx):
 
 @converter("ArgMax", (1, 11, 12, 13))
 def _argmax(ctx):
-    raise Unsupported("ArgMax has no dfg op (index-producing reductions are not supported)")
+    raise Unsupported(
+        "ArgMax has no dfg op (index-producing reductions are not supported)"
+    )
 
 
 @converter("ArgMin", (1, 11, 12, 13))
 def _argmin(ctx):
-    raise Unsupported("ArgMin has no dfg op (index-producing reductions are not supported)")
+    raise Unsupported(
+        "ArgMin has no dfg op (index-producing reductions are not supported)"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -213,7 +242,9 @@ def _register_softmax(op_type: str, op_cls) -> None:
             if axis is None:
                 raise Unsupported(f"axis {ctx.attrs.get('axis')} is out of range")
             op = op_cls.build(
-                operands=[x], result_types=[x.type], attributes={"axis": IntegerAttr(axis, i64)}
+                operands=[x],
+                result_types=[x.type],
+                attributes={"axis": IntegerAttr(axis, i64)},
             )
             return ctx.add(op).results[0]
         # Opset < 13: coerce to 2-D [prod(dims[:axis]), prod(dims[axis:])].
@@ -247,7 +278,9 @@ def _cumsum(ctx):
     rank = len(shape(x))
     axis = normalize_axis(int(axis_value.reshape(-1)[0]), rank)
     if axis is None:
-        raise Unsupported(f"axis {int(axis_value.reshape(-1)[0])} is out of range for rank {rank}")
+        raise Unsupported(
+            f"axis {int(axis_value.reshape(-1)[0])} is out of range for rank {rank}"
+        )
     attributes = {"axis": IntegerAttr(axis, i64), "kind": StringAttr("sum")}
     if ctx.attrs.get("exclusive", 0):
         attributes["exclusive"] = bool_attr(True)

@@ -6,7 +6,7 @@
 
 // CHECK-NOT: Traceback
 // CHECK: bad_input_unsupported_ops.onnxtxt: error: 2 unsupported ONNX nodes:
-// CHECK-NEXT: {{^}}  Frobnicate (opset 17) at node 'Frobnicate:a': domain 'com.example' is not supported
-// CHECK-NEXT: {{^}}  NonZero (opset 17) at node 'NonZero:z'{{$}}
+// CHECK-NEXT: {{^}}  com.example.Frobnicate (opset 1) at node 'Frobnicate:a': domain 'com.example' is not supported
+// CHECK-NEXT: {{^}}  NonZero (opset 17) at node 'NonZero:z': no converter{{$}}
 // CHECK-NOT: Relu
 // CHECK-NOT: Traceback
