@@ -269,7 +269,7 @@ class GraphImporter:
         except Unsupported as reason:
             self.record_unsupported(node, str(reason))
             return
-        if isinstance(outputs, SSAValue):
+        if isinstance(outputs, SSAValue | np.ndarray):
             outputs = [outputs]
         for name, value in zip(node.output, outputs, strict=False):
             if name:
