@@ -71,3 +71,53 @@ def scalar(ctx, value: float | int, like: SSAValue) -> SSAValue:
 
 def f32_attr(value: float) -> FloatAttr:
     return FloatAttr(float(value), f32)
+
+
+_NARROW_FLOATS = ("bf16", "f16")
+
+
+def _is_narrow_float(element_type: Attribute) -> bool:
+    return str(element_type) in _NARROW_FLOATS
+
+
+class _F32View:
+    """A NodeContext whose float inputs read as f32 (see `computes_in_f32`)."""
+
+    def __init__(self, ctx) -> None:
+        self._ctx = ctx
+
+    def __getattr__(self, name: str):
+        return getattr(self._ctx, name)
+
+    def input(self, index: int) -> SSAValue:
+        value = self._ctx.input(index)
+        if _is_narrow_float(element(value)):
+            return cast(self._ctx, value, f32)
+        return value
+
+    def output_type(self, index: int = 0) -> TensorType[Attribute]:
+        t = self._ctx.output_type(index)
+        if _is_narrow_float(t.get_element_type()):
+            return tensor(f32, t.get_shape())
+        return t
+
+
+def computes_in_f32(fn):
+    """Run a converter that expands one ONNX op into several dfg ops in f32 when
+    its tensors are bf16/f16, and round once at the end: the ONNX op then
+    rounds once, like every single dfg op does, instead of once per step."""
+
+    def convert(ctx):
+        result = fn(_F32View(ctx))
+        values = result if isinstance(result, list) else [result]
+        rounded = []
+        for index, value in enumerate(values):
+            if isinstance(value, SSAValue):
+                target = element(ctx.output_type(index))
+                value = cast(ctx, value, target)
+            rounded.append(value)
+        return rounded if isinstance(result, list) else rounded[0]
+
+    convert.__name__ = fn.__name__
+    convert.__doc__ = fn.__doc__
+    return convert

@@ -10,7 +10,16 @@ from dfc.dialects.dfg import elementwise as ew
 from ..importer import Unsupported
 from ..types import is_integer_type
 from . import converter
-from .common import binary, cast, compare, element, f32_attr, scalar, unary
+from .common import (
+    binary,
+    cast,
+    compare,
+    computes_in_f32,
+    element,
+    f32_attr,
+    scalar,
+    unary,
+)
 
 _BINARY = {
     "Add": (ew.AddOp, (7, 13, 14)),
@@ -59,6 +68,7 @@ _register_variadic("Sum", ew.AddOp, (8, 13))
 
 
 @converter("Mean", (8, 13))
+@computes_in_f32
 def _mean(ctx):
     total = ctx.input(0)
     for index in range(1, ctx.num_inputs):
@@ -184,6 +194,7 @@ def _dropout(ctx):
 
 
 @converter("LeakyRelu", (6, 16))
+@computes_in_f32
 def _leaky_relu(ctx):
     x = ctx.input(0)
     alpha = ctx.attrs.get("alpha", 0.01)
@@ -194,6 +205,7 @@ def _leaky_relu(ctx):
 
 
 @converter("Elu", (6, 22))
+@computes_in_f32
 def _elu(ctx):
     x = ctx.input(0)
     alpha = ctx.attrs.get("alpha", 1.0)
@@ -205,6 +217,7 @@ def _elu(ctx):
 
 
 @converter("Selu", (6, 22))
+@computes_in_f32
 def _selu(ctx):
     x = ctx.input(0)
     alpha = ctx.attrs.get("alpha", 1.67326319217681884765625)
@@ -218,6 +231,7 @@ def _selu(ctx):
 
 
 @converter("HardSigmoid", (6, 22))
+@computes_in_f32
 def _hard_sigmoid(ctx):
     x = ctx.input(0)
     alpha, beta = ctx.attrs.get("alpha", 0.2), ctx.attrs.get("beta", 0.5)
@@ -226,6 +240,7 @@ def _hard_sigmoid(ctx):
 
 
 @converter("HardSwish", (14, 22))
+@computes_in_f32
 def _hard_swish(ctx):
     x = ctx.input(0)
     linear = binary(ctx, ew.AddOp, binary(ctx, ew.MulOp, x, scalar(ctx, 1 / 6, x)), scalar(ctx, 0.5, x))
@@ -234,18 +249,21 @@ def _hard_swish(ctx):
 
 
 @converter("Softplus", (1, 22))
+@computes_in_f32
 def _softplus(ctx):
     x = ctx.input(0)
     return unary(ctx, ew.LogOp, binary(ctx, ew.AddOp, unary(ctx, ew.ExpOp, x), scalar(ctx, 1, x)))
 
 
 @converter("Softsign", (1, 22))
+@computes_in_f32
 def _softsign(ctx):
     x = ctx.input(0)
     return binary(ctx, ew.DivOp, x, binary(ctx, ew.AddOp, unary(ctx, ew.AbsOp, x), scalar(ctx, 1, x)))
 
 
 @converter("Mish", (18, 22))
+@computes_in_f32
 def _mish(ctx):
     x = ctx.input(0)
     softplus = unary(ctx, ew.LogOp, binary(ctx, ew.AddOp, unary(ctx, ew.ExpOp, x), scalar(ctx, 1, x)))
@@ -262,6 +280,7 @@ def _thresholded_relu(ctx):
 
 
 @converter("PRelu", (7, 9, 16))
+@computes_in_f32
 def _prelu(ctx):
     x, slope = ctx.input(0), ctx.input(1)
     scaled = binary(ctx, ew.MulOp, x, slope)
