@@ -26,6 +26,7 @@ from . import (
     pooling,
     reduction,
 )
+from .annotations import ATTRIBUTES as _ANNOTATION_ATTRIBUTES
 from .base import IterationSpace, StructuredOpInterface
 from .constant import ConstantOp
 from .elementwise import *  # noqa: F403
@@ -44,7 +45,7 @@ _FAMILIES = (
 
 DFG_OPS = tuple(op for family in _FAMILIES for op in family.OPS)
 
-DFG = Dialect("dfg", list(DFG_OPS), [])
+DFG = Dialect("dfg", list(DFG_OPS), list(_ANNOTATION_ATTRIBUTES))
 
 __all__ = [
     "DFG",

@@ -103,7 +103,12 @@ class ValueInfo:
 class GraphImporter:
     """Imports one ONNX graph into a func.func (see the module docstring)."""
 
-    def __init__(self, model: onnx.ModelProto, source_name: str) -> None:
+    def __init__(
+        self,
+        model: onnx.ModelProto,
+        source_name: str,
+        inferred: onnx.ModelProto | None = None,
+    ) -> None:
         self.model = model
         self.graph = model.graph
         self.source_name = source_name
@@ -113,7 +118,8 @@ class GraphImporter:
         self.unsupported: list[UnsupportedNode] = []
         self.poisoned: set[str] = set()
         self.inferred: dict[str, onnx.TypeProto] = {}
-        for info in (*model.graph.value_info, *model.graph.output, *model.graph.input):
+        typed = (inferred or model).graph
+        for info in (*typed.value_info, *typed.output, *typed.input):
             self.inferred[info.name] = info.type
         self._materialized: dict[int, SSAValue] = {}
 
@@ -672,12 +678,12 @@ def import_onnx(
     if constant_inputs:
         bind_constant_inputs(proto, constant_inputs, source)
     try:
-        proto = shape_inference.infer_shapes(proto, strict_mode=False, data_prop=True)
+        inferred = infer_shapes_without_weights(proto)
     except Exception as error:
         raise OnnxImportError(
             f"{source}: error: ONNX shape inference failed: {str(error).splitlines()[0]}"
         ) from None
-    importer = GraphImporter(proto, source)
+    importer = GraphImporter(proto, source, inferred)
     function = importer.run(ImportOptions(input_shapes=input_shapes or {}))
     module = ModuleOp([function])
     module.location = UnknownLoc()
@@ -692,6 +698,42 @@ def import_onnx(
 
 
 MIN_OPSET = 7
+
+SHAPE_INFERENCE_INITIALIZER_LIMIT = 4096
+"""Initializers with more elements than this are given to ONNX shape inference
+as typed graph inputs instead of data (shape computations never read them)."""
+
+
+def infer_shapes_without_weights(model: onnx.ModelProto) -> onnx.ModelProto:
+    """ONNX shape inference on a copy of the model without its large weights.
+
+    `infer_shapes` serializes the whole model, weights included, and parses it
+    back in C++: for a 500 MB GPT-2 that is most of the import time. Large
+    initializers are replaced by graph inputs of the same type, which gives the
+    same inferred types (data propagation only needs small shape tensors)."""
+    light = onnx.ModelProto()
+    light.ir_version = model.ir_version
+    light.opset_import.extend(model.opset_import)
+    light.functions.extend(model.functions)
+    graph = light.graph
+    graph.name = model.graph.name
+    graph.node.extend(model.graph.node)
+    graph.input.extend(model.graph.input)
+    graph.output.extend(model.graph.output)
+    graph.value_info.extend(model.graph.value_info)
+    declared = {i.name for i in model.graph.input}
+    for init in model.graph.initializer:
+        size = int(np.prod(init.dims)) if init.dims else 1
+        external = init.data_location == onnx.TensorProto.EXTERNAL
+        if size <= SHAPE_INFERENCE_INITIALIZER_LIMIT and not external:
+            graph.initializer.append(init)
+            continue
+        if init.name not in declared:
+            graph.input.append(
+                helper.make_tensor_value_info(init.name, init.data_type, list(init.dims))
+            )
+    graph.sparse_initializer.extend(model.graph.sparse_initializer)
+    return shape_inference.infer_shapes(light, strict_mode=False, data_prop=True)
 
 
 def versions_without_converter(model: onnx.ModelProto) -> list[str]:

@@ -1,0 +1,284 @@
+"""Per-op figures of the cost model, derived from the structured-op interface only.
+
+An op is summarised by an `OpProfile` (its iteration space, access maps, FLOPs,
+element sizes and the template it runs on) and, once a tile and a parallelism
+are chosen, by an `OpPlan` (cycles, compute units, memory units, SRAM bytes).
+Nothing here looks at an op's type: the template follows from the loop kinds
+and the access maps (see `docs/cost-model.md`, "Templates").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    Float16Type,
+    Float32Type,
+    IntegerType,
+    TensorType,
+)
+from xdsl.ir import Attribute, Operation
+from xdsl.ir.affine import AffineMap
+
+from dfc.backends.chip import Chip
+from dfc.dialects.dfg.base import (
+    IterationSpace,
+    StructuredOpInterface,
+    element_byte_size,
+)
+
+Template = Literal["matmul", "reduce", "map", "move"]
+
+TILE_CAP_VECTORS = 8
+"""A loop's first tile is at most this many vectors (`lanes` elements) long;
+tiles then shrink until the buffers fit. The cap is what makes streaming ops'
+SRAM independent of the length of their streamed loops."""
+
+
+def chip_dtype(element: Attribute) -> str:
+    """The chip-model data type an element type computes in."""
+    if isinstance(element, Float32Type):
+        return "f32"
+    if isinstance(element, BFloat16Type | Float16Type):
+        return "bf16"
+    if isinstance(element, IntegerType) and element.width.data <= 8:
+        return "i8"
+    return "i32"
+
+
+@dataclass(frozen=True)
+class OpProfile:
+    """What the cost model knows about one structured op, independent of tiling."""
+
+    op: Operation
+    space: IterationSpace
+    operand_maps: tuple[AffineMap, ...]
+    result_maps: tuple[AffineMap, ...]
+    operand_bytes: tuple[int, ...]
+    """Bytes of one element of each operand."""
+    operand_elements: tuple[int, ...]
+    result_elements: tuple[int, ...]
+    result_bytes: int
+    """Bytes of one element of the first result."""
+    flops: int
+    template: Template
+    dtype: str
+    buffered: tuple[bool, ...]
+    """Per operand: whether it is staged in a PMU (it is re-read: its map omits a
+    loop of extent > 1, or the op is two-pass)."""
+    two_pass: bool
+    """The result indexes a reduction loop (layer norm, softmax): the reduced
+    statistic is needed before any output, so reduction loops are not tiled."""
+
+    @property
+    def vector_loop(self) -> int | None:
+        """The loop vectorized over the lanes: the innermost parallel loop."""
+        for d in reversed(range(self.space.rank)):
+            if self.space.kinds[d] == "parallel":
+                return d
+        return self.space.rank - 1 if self.space.rank else None
+
+
+def profile(op: Operation) -> OpProfile:
+    """The `OpProfile` of a structured dfg op."""
+    assert isinstance(op, StructuredOpInterface)
+    space = op.iteration_space()
+    maps = op.indexing_maps()
+    n_in = len(op.operands)
+    operand_maps, result_maps = tuple(maps[:n_in]), tuple(maps[n_in:])
+    operand_bytes = tuple(_elem_bytes(v.type) for v in op.operands)
+    operand_elements = tuple(_elements(v.type) for v in op.operands)
+    result_elements = tuple(_elements(r.type) for r in op.results)
+    result_type = op.results[0].type if op.results else None
+    result_bytes = _elem_bytes(result_type) if result_type is not None else 4
+    element = (
+        result_type.get_element_type()
+        if isinstance(result_type, TensorType)
+        else Float32Type()
+    )
+    reductions = {d for d, k in enumerate(space.kinds) if k == "reduction"}
+    two_pass = any(
+        d in reductions for m in result_maps for d in _used_dims(m, space.rank)
+    )
+    template = _template(op.flop_count(), space, operand_maps, reductions)
+    buffered = tuple(
+        two_pass or _omits_loop(m, space) for m in operand_maps
+    )
+    return OpProfile(
+        op=op,
+        space=space,
+        operand_maps=operand_maps,
+        result_maps=result_maps,
+        operand_bytes=operand_bytes,
+        operand_elements=operand_elements,
+        result_elements=result_elements,
+        result_bytes=result_bytes,
+        flops=op.flop_count(),
+        template=template,
+        dtype=chip_dtype(element),
+        buffered=buffered,
+        two_pass=two_pass,
+    )
+
+
+def _elem_bytes(t: Attribute) -> int:
+    assert isinstance(t, TensorType)
+    return element_byte_size(t.get_element_type())
+
+
+def _elements(t: Attribute) -> int:
+    assert isinstance(t, TensorType)
+    return math.prod(t.get_shape())
+
+
+def _used_dims(m: AffineMap, rank: int) -> set[int]:
+    zero = [0] * rank
+    symbols = [0] * m.num_symbols
+    base = m.eval(zero, symbols)
+    used: set[int] = set()
+    for d in range(rank):
+        unit = [0] * rank
+        unit[d] = 1
+        if m.eval(unit, symbols) != base:
+            used.add(d)
+    return used
+
+
+def _omits_loop(m: AffineMap, space: IterationSpace) -> bool:
+    used = _used_dims(m, space.rank)
+    return any(e > 1 and d not in used for d, e in enumerate(space.extents))
+
+
+def _template(
+    flops: int,
+    space: IterationSpace,
+    operand_maps: Sequence[AffineMap],
+    reductions: set[int],
+) -> Template:
+    """`move` without arithmetic; `matmul` (systolic) for a contraction: a
+    reduction loop read by two operands that each omit a different parallel
+    loop (operand reuse in both directions); `reduce` for other reductions;
+    `map` otherwise."""
+    if flops == 0:
+        return "move"
+    if reductions:
+        parallel = [d for d, k in enumerate(space.kinds) if k == "parallel"]
+        missing: list[set[int]] = []
+        for m in operand_maps:
+            used = _used_dims(m, space.rank)
+            if used & reductions:
+                missing.append({d for d in parallel if d not in used})
+        for i, a in enumerate(missing):
+            for b in missing[i + 1 :]:
+                if a and b and (a - b) and (b - a):
+                    return "matmul"
+        return "reduce"
+    return "map"
+
+
+# ---------------------------------------------------------------------------
+# Tiles
+# ---------------------------------------------------------------------------
+
+
+def footprint(m: AffineMap, tile: Sequence[int]) -> int:
+    """Elements of the operand a tile of the iteration space touches: per result
+    expression `1 + sum |coefficient_d| * (tile_d - 1)`."""
+    rank = len(tile)
+    symbols = [0] * m.num_symbols
+    base = m.eval([0] * rank, symbols)
+    extents = [1] * len(base)
+    for d in range(rank):
+        if tile[d] <= 1:
+            continue
+        unit = [0] * rank
+        unit[d] = 1
+        point = m.eval(unit, symbols)
+        for r, (a, b) in enumerate(zip(point, base, strict=True)):
+            extents[r] += abs(a - b) * (tile[d] - 1)
+    return math.prod(extents)
+
+
+def buffer_bytes(p: OpProfile, tile: Sequence[int]) -> list[int]:
+    """Double-buffered bytes of every PMU-staged operand for `tile`."""
+    return [
+        2 * footprint(m, tile) * nbytes
+        for m, nbytes, staged in zip(
+            p.operand_maps, p.operand_bytes, p.buffered, strict=True
+        )
+        if staged
+    ]
+
+
+def choose_tile(p: OpProfile, chip: Chip) -> tuple[int, ...]:
+    """A tile per loop: start at `min(extent, TILE_CAP_VECTORS * lanes)` (full
+    extent for the reduction loops of a two-pass op), then halve the largest
+    tiled loop (the outermost among equals, keeping the vectorized loop wide)
+    until every staged operand's double buffer fits one PMU."""
+    lanes = chip.compute.lanes
+    cap = TILE_CAP_VECTORS * lanes
+    tile = [
+        e if (p.two_pass and k == "reduction") else min(e, cap)
+        for e, k in zip(p.space.extents, p.space.kinds, strict=True)
+    ]
+    limit = chip.memory.bytes
+    while True:
+        sizes = buffer_bytes(p, tile)
+        if not sizes or max(sizes) <= limit:
+            return tuple(tile)
+        candidates = [
+            d
+            for d in range(len(tile))
+            if tile[d] > 1 and not (p.two_pass and p.space.kinds[d] == "reduction")
+        ]
+        if not candidates:
+            return tuple(tile)  # cannot shrink further: reported as not fitting
+        vec = p.vector_loop
+        d = max(candidates, key=lambda d: (tile[d], d != vec, -d))
+        tile[d] = (tile[d] + 1) // 2
+
+
+def max_parallelism(p: OpProfile, tile: Sequence[int]) -> int:
+    """Independent tiles: the product of `ceil(extent / tile)` over parallel loops."""
+    return math.prod(
+        -(-e // t)
+        for e, t, k in zip(p.space.extents, tile, p.space.kinds, strict=True)
+        if k == "parallel"
+    )
+
+
+def work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
+    """Cycles the op takes on one unit at full rate.
+
+    `matmul`: FLOPs / (2 x systolic rows x cols x fma rate); `map`/`reduce`:
+    vectors x ceil(FLOPs per point / stages); `move`: one vector per cycle
+    through a PMU. Every op is also bounded by streaming its largest operand
+    or result at one vector per cycle. Vectors are padded to the lanes along
+    the vectorized loop.
+    """
+    c = chip.compute
+    lanes = c.lanes
+    points = p.space.num_points
+    vec = p.vector_loop
+    pad = 1.0
+    if vec is not None and tile:
+        t = tile[vec]
+        pad = (-(-t // lanes) * lanes) / t
+    vectors = points / lanes * pad
+    try:
+        rate = c.rate(p.dtype)
+    except ValueError:
+        rate = c.rate(c.data_types[0])
+    if p.template == "matmul":
+        compute = p.flops / (2.0 * c.systolic_rows * c.systolic_cols * rate)
+    elif p.template == "move":
+        compute = max(p.result_elements, default=0) / lanes
+    else:
+        per_point = p.flops / max(points, 1)
+        compute = vectors * max(1, math.ceil(per_point / c.stages)) / rate
+    stream = max((*p.operand_elements, *p.result_elements), default=0) / lanes
+    return max(compute, stream, 1.0)
