@@ -26,7 +26,7 @@ for name in ("HOME", "TMPDIR"):
     if name in os.environ:
         config.environment[name] = os.environ[name]
 
-TOOLS = ["dfc-opt", "dfc-translate", "filecheck"]
+TOOLS = ["dfc-opt", "dfc-translate", "dfc-objdump", "filecheck"]
 for tool in TOOLS:
     path = shutil.which(tool, path=config.environment["PATH"])
     if path is None:
