@@ -26,7 +26,35 @@ def _cse() -> type[ModulePass]:
     return CommonSubexpressionElimination
 
 
+def _dfg_fuse() -> type[ModulePass]:
+    from .dfg_fuse import DfgFusePass
+
+    return DfgFusePass
+
+
+def _dfg_tile() -> type[ModulePass]:
+    from .dfg_tile import DfgTilePass
+
+    return DfgTilePass
+
+
+def _dfg_place_memory() -> type[ModulePass]:
+    from .dfg_place_memory import DfgPlaceMemoryPass
+
+    return DfgPlaceMemoryPass
+
+
+def _dfg_compile_graph() -> type[ModulePass]:
+    from .pipelines import DfgCompileGraphPass
+
+    return DfgCompileGraphPass
+
+
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "canonicalize": _canonicalize,
     "cse": _cse,
+    "dfg-fuse": _dfg_fuse,
+    "dfg-tile": _dfg_tile,
+    "dfg-place-memory": _dfg_place_memory,
+    "dfg-compile-graph": _dfg_compile_graph,
 }

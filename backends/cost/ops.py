@@ -105,9 +105,7 @@ def profile(op: Operation) -> OpProfile:
         d in reductions for m in result_maps for d in _used_dims(m, space.rank)
     )
     template = _template(op.flop_count(), space, operand_maps, reductions)
-    buffered = tuple(
-        two_pass or _omits_loop(m, space) for m in operand_maps
-    )
+    buffered = tuple(two_pass or _omits_loop(m, space) for m in operand_maps)
     return OpProfile(
         op=op,
         space=space,
@@ -242,13 +240,46 @@ def choose_tile(p: OpProfile, chip: Chip) -> tuple[int, ...]:
         tile[d] = (tile[d] + 1) // 2
 
 
-def max_parallelism(p: OpProfile, tile: Sequence[int]) -> int:
-    """Independent tiles: the product of `ceil(extent / tile)` over parallel loops."""
+def max_parallelism(p: OpProfile, chip: Chip) -> int:
+    """Most units the op can use: independent tiles when its parallel loops are
+    cut down to one vector (the vectorized loop) or one element (the others)."""
+    vec = p.vector_loop
+    lanes = chip.compute.lanes
     return math.prod(
-        -(-e // t)
-        for e, t, k in zip(p.space.extents, tile, p.space.kinds, strict=True)
+        -(-e // (lanes if d == vec else 1))
+        for d, (e, k) in enumerate(zip(p.space.extents, p.space.kinds, strict=True))
         if k == "parallel"
     )
+
+
+def split_tile(
+    p: OpProfile, tile: Sequence[int], parallelism: int, chip: Chip
+) -> tuple[int, ...]:
+    """The per-unit tile when the op is spread over `parallelism` units: the
+    parallel loops' tiles are halved (largest first, the vectorized loop last and
+    not below the lanes) until there are at least `parallelism` tiles."""
+    tile = list(tile)
+    vec = p.vector_loop
+    lanes = chip.compute.lanes
+
+    def count() -> int:
+        return math.prod(
+            -(-e // t)
+            for e, t, k in zip(p.space.extents, tile, p.space.kinds, strict=True)
+            if k == "parallel"
+        )
+
+    while count() < parallelism:
+        candidates = [
+            d
+            for d, k in enumerate(p.space.kinds)
+            if k == "parallel" and tile[d] > (lanes if d == vec else 1)
+        ]
+        if not candidates:
+            break
+        d = max(candidates, key=lambda d: (d != vec, tile[d], -d))
+        tile[d] = max((tile[d] + 1) // 2, lanes if d == vec else 1)
+    return tuple(tile)
 
 
 def work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:

@@ -1,0 +1,293 @@
+"""The cost of one kernel (a fused subgraph run as one section) on a chip.
+
+`estimate_kernel` chooses a tile per op (`ops.choose_tile`), spreads the
+compute units over the ops so that the streaming pipeline is balanced (the
+slowest op bounds it), and adds the off-chip traffic of the kernel's inputs
+and outputs, the pipeline fill and the configuration load:
+
+    total = max(pipeline, off-chip) + fill + config load        (cycles)
+
+Every assumption is listed in `docs/cost-model.md`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from xdsl.ir import Operation
+
+from dfc.backends.chip import Chip
+
+from .ops import (
+    OpProfile,
+    buffer_bytes,
+    choose_tile,
+    max_parallelism,
+    split_tile,
+    work_cycles,
+)
+
+PCU_CONFIG_BYTES_PER_STAGE = 16
+"""Assumed configuration bytes per PCU pipeline stage (opcode, operands)."""
+UNIT_CONFIG_BYTES_PER_COUNTER = 12
+"""Assumed bytes per counter (start, stop, stride) of a unit's counter chain."""
+UNIT_CONFIG_HEADER_BYTES = 32
+"""Assumed fixed configuration bytes per unit (template, ports, routes)."""
+
+
+@dataclass(frozen=True)
+class OpPlan:
+    """Tile, parallelism and resulting figures of one op inside a kernel."""
+
+    tile: tuple[int, ...]
+    parallelism: int
+    """Compute units (memory units for `move` ops) the op is spread over."""
+    cycles: float
+    """Steady-state cycles of the op at this parallelism."""
+    pcus: int
+    pmus: int
+    sram_bytes: int
+    template: str
+
+
+@dataclass(frozen=True)
+class KernelEstimate:
+    """The cost model's figures for one kernel."""
+
+    plans: tuple[OpPlan, ...]
+    """One per op, in the order given."""
+    pcus: int
+    pmus: int
+    sram_bytes: int
+    pipeline_cycles: float
+    offchip_bytes: Mapping[str, int]
+    """Bytes read plus written per off-chip tier (`hbm`, `ddr`)."""
+    offchip_cycles: float
+    fill_cycles: float
+    config_cycles: float
+    fits: bool
+    reason: str = ""
+    """Why the kernel does not fit, with numbers (empty when it fits)."""
+    bottleneck: int | None = None
+    """Index of the slowest op (None for an empty kernel)."""
+    extra: dict[str, float] = field(default_factory=dict[str, float])
+
+    @property
+    def steady_cycles(self) -> float:
+        return max(self.pipeline_cycles, self.offchip_cycles)
+
+    @property
+    def total_cycles(self) -> float:
+        return self.steady_cycles + self.fill_cycles + self.config_cycles
+
+    @property
+    def bound(self) -> str:
+        """What bounds the kernel: `config`, `compute`, `stream` (a data-movement
+        or streaming-rate-bound op), or an off-chip tier name."""
+        if self.config_cycles > self.steady_cycles:
+            return "config"
+        if self.offchip_cycles > self.pipeline_cycles:
+            return max(self.offchip_bytes, key=lambda t: self.offchip_bytes[t])
+        if self.bottleneck is not None:
+            plan = self.plans[self.bottleneck]
+            return "stream" if plan.template == "move" else "compute"
+        return "compute"
+
+
+def _allocate(
+    work: Sequence[float],
+    maxp: Sequence[int],
+    units: Sequence[int],
+    budget: int,
+    floor: float = 0.0,
+) -> list[int]:
+    """Parallelism per op minimizing the slowest `work[i] / p[i]` with
+    `sum(p[i] * units[i]) <= budget`, `1 <= p[i] <= maxp[i]`: bisection on the
+    target time (`p[i] = ceil(work[i] / T)`). No op is made faster than `floor`
+    (the kernel's off-chip time), which would only cost units and configuration."""
+    if not work:
+        return []
+    ones = [1] * len(work)
+    if sum(units) >= budget:
+        return ones
+
+    def need(target: float) -> list[int]:
+        return [
+            min(m, max(1, math.ceil(w / target - 1e-9)))
+            for w, m in zip(work, maxp, strict=True)
+        ]
+
+    lo = max(max(w / m for w, m in zip(work, maxp, strict=True)), floor)
+    if sum(p * u for p, u in zip(need(lo), units, strict=True)) <= budget:
+        return need(lo)
+    hi = max(work)
+    for _ in range(48):
+        mid = math.sqrt(lo * hi) if lo > 0 else hi / 2
+        cost = sum(p * u for p, u in zip(need(mid), units, strict=True))
+        if cost <= budget:
+            hi = mid
+        else:
+            lo = mid
+        if hi / max(lo, 1e-12) < 1.0001:
+            break
+    return need(hi)
+
+
+def estimate_kernel(
+    chip: Chip,
+    profiles: Sequence[OpProfile],
+    inputs: Sequence[tuple[int, str]] = (),
+    outputs: Sequence[tuple[int, str]] = (),
+) -> KernelEstimate:
+    """Estimate a kernel made of `profiles` whose boundary reads `inputs` and
+    writes `outputs`, each `(bytes, tier)`; `sram` values cost no off-chip time."""
+    n_pcu, n_pmu = chip.count("pcu"), chip.count("pmu")
+    tiles = [choose_tile(p, chip) for p in profiles]
+    work = [work_cycles(p, t, chip) for p, t in zip(profiles, tiles, strict=True)]
+    maxp = [max_parallelism(p, chip) for p in profiles]
+    buffers = [buffer_bytes(p, t) for p, t in zip(profiles, tiles, strict=True)]
+    pmu_per = [
+        sum(max(1, -(-b // chip.memory.bytes)) for b in bufs) for bufs in buffers
+    ]
+    offchip: dict[str, int] = {}
+    for nbytes, tier in (*inputs, *outputs):
+        if tier != "sram":
+            offchip[tier] = offchip.get(tier, 0) + nbytes
+    seconds = max((b / chip.bandwidth(t) for t, b in offchip.items()), default=0.0)
+    seconds = max(seconds, sum(offchip.values()) / chip.offchip_port_bytes_per_second)
+    offchip_cycles = seconds * chip.clock_hz
+    # PCUs are shared by the compute ops; move ops run in PMUs (one each, plus
+    # their buffers). Both budgets are split by the same bisection: PCUs first,
+    # then PMUs with the PCU choice fixed for compute ops.
+    compute = [i for i, p in enumerate(profiles) if p.template != "move"]
+    par = [1] * len(profiles)
+    pcu_par = _allocate(
+        [work[i] for i in compute],
+        [maxp[i] for i in compute],
+        [1] * len(compute),
+        n_pcu,
+        offchip_cycles,
+    )
+    for i, p in zip(compute, pcu_par, strict=True):
+        par[i] = p
+    pmu_units = [
+        pmu_per[i] if profiles[i].template != "move" else max(1, pmu_per[i])
+        for i in range(len(profiles))
+    ]
+    # Shrink compute parallelism when the PMUs it needs exceed the budget.
+    while sum(par[i] * pmu_units[i] for i in range(len(profiles))) > n_pmu:
+        shrinkable = [i for i in compute if par[i] > 1 and pmu_units[i] > 0]
+        if not shrinkable:
+            break
+        i = min(shrinkable, key=lambda i: work[i] / (par[i] - 1))
+        par[i] -= 1
+    moves = [i for i, p in enumerate(profiles) if p.template == "move"]
+    if moves:
+        used = sum(par[i] * pmu_units[i] for i in compute)
+        move_par = _allocate(
+            [work[i] for i in moves],
+            [maxp[i] for i in moves],
+            [pmu_units[i] for i in moves],
+            max(n_pmu - used, 0),
+            offchip_cycles,
+        )
+        for i, p in zip(moves, move_par, strict=True):
+            par[i] = p
+
+    tiles = [
+        split_tile(p, t, n, chip) for p, t, n in zip(profiles, tiles, par, strict=True)
+    ]
+    buffers = [buffer_bytes(p, t) for p, t in zip(profiles, tiles, strict=True)]
+    plans: list[OpPlan] = []
+    for i, p in enumerate(profiles):
+        is_move = p.template == "move"
+        plans.append(
+            OpPlan(
+                tile=tiles[i],
+                parallelism=par[i],
+                cycles=work[i] / par[i],
+                pcus=0 if is_move else par[i],
+                pmus=par[i] * pmu_units[i],
+                sram_bytes=par[i] * sum(buffers[i]),
+                template=p.template,
+            )
+        )
+    pcus = sum(pl.pcus for pl in plans)
+    pmus = sum(pl.pmus for pl in plans)
+    sram = sum(pl.sram_bytes for pl in plans)
+    pipeline = max((pl.cycles for pl in plans), default=0.0)
+    bottleneck = (
+        max(range(len(plans)), key=lambda i: plans[i].cycles) if plans else None
+    )
+
+    latency_ns = max((chip.tier(t).latency_ns for t in offchip), default=0.0)
+
+    fill = _fill_cycles(profiles, chip) + latency_ns * 1e-9 * chip.clock_hz
+    n_agcu = min(chip.count("agcu"), len(inputs) + len(outputs))
+    config_bytes = (
+        pcus
+        * (
+            UNIT_CONFIG_HEADER_BYTES
+            + PCU_CONFIG_BYTES_PER_STAGE * chip.compute.stages
+            + UNIT_CONFIG_BYTES_PER_COUNTER * chip.compute.counters
+        )
+        + pmus
+        * (
+            UNIT_CONFIG_HEADER_BYTES
+            + 2 * UNIT_CONFIG_BYTES_PER_COUNTER * chip.memory.counters
+        )
+        + n_agcu * (UNIT_CONFIG_HEADER_BYTES + 2 * UNIT_CONFIG_BYTES_PER_COUNTER * 4)
+    )
+    config = float(chip.config_load_cycles(config_bytes)) if profiles else 0.0
+
+    reasons: list[str] = []
+    n_compute = len(compute)
+    if pcus > n_pcu or n_compute > n_pcu:
+        reasons.append(
+            f"needs {max(pcus, n_compute)} compute units, the chip has {n_pcu}"
+        )
+    if pmus > n_pmu:
+        reasons.append(f"needs {pmus} memory units, the chip has {n_pmu}")
+    for i, bufs in enumerate(buffers):
+        if bufs and max(bufs) > chip.memory.bytes and not any(t > 1 for t in tiles[i]):
+            reasons.append(
+                f"op #{i} needs a {max(bufs)}-byte buffer, a memory unit holds "
+                f"{chip.memory.bytes}"
+            )
+    return KernelEstimate(
+        plans=tuple(plans),
+        pcus=pcus,
+        pmus=pmus,
+        sram_bytes=sram,
+        pipeline_cycles=pipeline,
+        offchip_bytes=dict(sorted(offchip.items())),
+        offchip_cycles=offchip_cycles,
+        fill_cycles=fill,
+        config_cycles=config,
+        fits=not reasons,
+        reason="; ".join(reasons),
+        bottleneck=bottleneck,
+    )
+
+
+def _fill_cycles(profiles: Sequence[OpProfile], chip: Chip) -> float:
+    """The longest producer-to-consumer chain of template latencies in the kernel
+    (a `move` op costs one switch hop)."""
+    index: dict[Operation, int] = {p.op: i for i, p in enumerate(profiles)}
+    depth = [0.0] * len(profiles)
+    templates = chip.compute.templates
+    for i, p in enumerate(profiles):  # profiles are in program order
+        if p.template == "move":
+            own = float(chip.switch.hop_latency_cycles + 1)
+        else:
+            t = templates.get(p.template) or templates.map
+            own = float(t.latency_cycles)
+        before = 0.0
+        for v in p.op.operands:
+            j = index.get(v.owner) if isinstance(v.owner, Operation) else None
+            if j is not None and j < i:
+                before = max(before, depth[j])
+        depth[i] = before + own
+    return max(depth, default=0.0)

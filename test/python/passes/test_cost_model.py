@@ -1,0 +1,145 @@
+"""The cost model (`dfc.backends.cost`) against hand-computed figures, and its
+streaming treatment of attention."""
+
+from __future__ import annotations
+
+import pytest
+from xdsl.dialects import func
+
+import dfc
+from dfc.backends.cost import FuncGraph, choose_tile, footprint, profile
+from dfc.backends.cost.ops import buffer_bytes
+
+
+def graph(text: str, chip: str) -> FuncGraph:
+    module = dfc.parse_mlir(text)
+    fn = next(op for op in module.walk() if isinstance(op, func.FuncOp))
+    return FuncGraph(fn.body.block, dfc.load_chip(chip))
+
+
+RELU = """
+func.func @main(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %y = dfg.relu %x : (tensor<64x64xf32>) -> tensor<64x64xf32>
+  func.return %y : tensor<64x64xf32>
+}
+"""
+
+
+def test_elementwise_on_tiny_by_hand() -> None:
+    g = graph(RELU, "tiny")
+    est = g.group_cost(frozenset({0}))
+    # 4096 points / 4 lanes = 1024 vectors, one per cycle, on one PCU.
+    assert est.plans[0].template == "map"
+    # 16 KiB in + 16 KiB out at 16 GB/s HBM, 1 GHz: 2048 cycles; no need to be
+    # faster than that, so one unit.
+    assert est.offchip_bytes == {"hbm": 32768}
+    assert est.offchip_cycles == pytest.approx(2048.0)
+    assert est.plans[0].parallelism == 1
+    assert est.pipeline_cycles == pytest.approx(1024.0)
+    assert est.bound == "hbm"
+    # fill: map latency 5 + HBM latency 50 ns = 50 cycles.
+    assert est.fill_cycles == pytest.approx(55.0)
+    assert est.total_cycles == pytest.approx(2048 + 55 + est.config_cycles)
+    assert est.sram_bytes == 0  # a pure stream stages nothing
+
+
+MATMUL = """
+func.func @main(%a: tensor<1024x1024xbf16>, %b: tensor<1024x1024xbf16>) -> tensor<1024x1024xbf16> {
+  %c = dfg.matmul %a, %b : (tensor<1024x1024xbf16>, tensor<1024x1024xbf16>) -> tensor<1024x1024xbf16>
+  func.return %c : tensor<1024x1024xbf16>
+}
+"""
+
+
+def test_matmul_on_sn40l_by_hand() -> None:
+    chip = dfc.load_chip("sn40l")
+    est = graph(MATMUL, "sn40l").group_cost(frozenset({0}))
+    plan = est.plans[0]
+    assert plan.template == "matmul"
+    # one PCU: 2*1024^3 FLOPs / (2 * 32 x 6 systolic MACs) cycles
+    one_unit = 2 * 1024**3 / (2 * 32 * 6)
+    assert est.pipeline_cycles == pytest.approx(one_unit / plan.parallelism)
+    # both operands are staged (each omits a loop): 2 PMUs per unit, so the
+    # 1040 PMUs cap the parallelism at 520.
+    assert plan.pmus == 2 * plan.parallelism
+    assert plan.parallelism == 520
+    # 3 x 2 MiB through HBM at 1.6 TB/s
+    assert est.offchip_bytes == {"hbm": 3 * 2 * 1024**2}
+    assert est.offchip_cycles == pytest.approx(3 * 2 * 1024**2 / 1.6e12 * chip.clock_hz)
+    assert est.bound == "compute"
+    assert est.fits
+
+
+def test_matmul_tile_fits_one_pmu_double_buffered() -> None:
+    for chip in ("tiny", "sn40l"):
+        est = graph(MATMUL, chip).group_cost(frozenset({0}))
+        p = graph(MATMUL, chip).profiles[0]
+        tile = est.plans[0].tile
+        for m, nbytes in zip(p.operand_maps, p.operand_bytes, strict=True):
+            assert 2 * footprint(m, tile) * nbytes <= dfc.load_chip(chip).memory.bytes
+
+
+CHAIN = """
+func.func @main(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %a = dfg.add %x, %y : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+  %b = dfg.exp %a : (tensor<64x64xf32>) -> tensor<64x64xf32>
+  %c = dfg.mul %b, %x : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+  func.return %c : tensor<64x64xf32>
+}
+"""
+
+
+@pytest.mark.parametrize("chip", ["tiny", "sn40l"])
+def test_fused_chain_moves_fewer_bytes(chip: str) -> None:
+    g = graph(CHAIN, chip)
+    fused = g.group_cost(frozenset({0, 1, 2}))
+    # fused: x, y in, c out, 16 KiB each; unfused: add 3, exp 2, mul 3 tensors.
+    assert fused.offchip_bytes == {"hbm": 3 * 16384}
+    unfused = sum(g.group_cost(frozenset({i})).offchip_bytes["hbm"] for i in range(3))
+    assert unfused == 8 * 16384
+    assert fused.total_cycles < sum(
+        g.group_cost(frozenset({i})).total_cycles for i in range(3)
+    )
+
+
+def attention(length: int) -> str:
+    q = f"tensor<4x{length}x64xbf16>"
+    return f"""
+func.func @main(%q: {q}, %k: {q}, %v: {q}) -> {q} {{
+  %o = dfg.attention %q, %k, %v {{causal = true}} : ({q}, {q}, {q}) -> {q}
+  func.return %o : {q}
+}}
+"""
+
+
+@pytest.mark.parametrize("chip", ["tiny", "sn40l"])
+def test_attention_sram_independent_of_sequence_length(chip: str) -> None:
+    """Attention streams over the keys (online softmax): its staged tiles, and
+    so its SRAM per unit, do not grow with Lk; the L x L scores are never a
+    buffer."""
+    chip_model = dfc.load_chip(chip)
+    staged = set()
+    for length in (512, 2048, 8192):
+        g = graph(attention(length), chip)
+        p = g.profiles[0]
+        assert not p.two_pass
+        tile = choose_tile(p, chip_model)
+        staged.add(sum(buffer_bytes(p, tile)))
+        assert tile[-2] < length  # the key loop is streamed in tiles
+        plan = g.group_cost(frozenset({0})).plans[0]
+        # each unit stages at most that tile (more units: smaller tiles)
+        assert plan.sram_bytes // plan.parallelism <= sum(buffer_bytes(p, tile))
+        # no staged buffer is the 4 x L x L bf16 score matrix
+        assert max(buffer_bytes(p, plan.tile)) < 4 * length * length * 2
+    assert len(staged) == 1
+
+
+def test_layer_norm_is_two_pass() -> None:
+    text = """
+func.func @main(%x: tensor<8x768xf32>, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<8x768xf32> {
+  %y = dfg.layer_norm %x scale %g bias %b : (tensor<8x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<8x768xf32>
+  func.return %y : tensor<8x768xf32>
+}
+"""
+    p = profile(graph(text, "sn40l").ops[0])
+    assert p.two_pass and p.buffered[0]
