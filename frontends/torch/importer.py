@@ -33,9 +33,10 @@ func.func @main(%x: tensor<3x4xf32> {dfc.name = "x"}) -> (tensor<3x2xf32> {dfc.n
 from __future__ import annotations
 
 import operator
+import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -165,7 +166,9 @@ def export_program(
             f"{type(model).__name__}"
         )
     was_training = model.training
-    model.eval()
+    unlifted = isinstance(model, torch.fx.GraphModule)  # ExportedProgram.module()
+    if not unlifted:
+        model.eval()
     try:
         return torch.export.export(
             model,
@@ -181,7 +184,8 @@ def export_program(
             f"{type(error).__name__}: {first}"
         ) from error
     finally:
-        model.train(was_training)
+        if not unlifted:
+            model.train(was_training)
 
 
 # ---------------------------------------------------------------------------
@@ -189,8 +193,12 @@ def export_program(
 # ---------------------------------------------------------------------------
 
 
-def symbolic_dims(ep: ExportedProgram) -> list[tuple[str, int, str, str]]:
-    """`(input, axis, symbol, range)` of every symbolic user-input dimension."""
+def symbolic_dims(
+    ep: ExportedProgram, dynamic_shapes: Any = None
+) -> list[tuple[str, int, str, str]]:
+    """`(input, axis, symbol, range)` of every symbolic user-input dimension;
+    the symbol is named after its `torch.export.Dim` when `dynamic_shapes`
+    (a dict keyed by argument name) says which one it is."""
     user_inputs = {
         spec.arg.name
         for spec in ep.graph_signature.input_specs
@@ -210,14 +218,34 @@ def symbolic_dims(ep: ExportedProgram) -> list[tuple[str, int, str, str]]:
                 for symbol, constraint in ep.range_constraints.items():
                     if str(symbol) == str(expr):
                         bounds = f"{constraint.lower}..{constraint.upper}"
-                found.append((node.name, axis, str(expr), bounds))
+                symbol = str(expr)
+                dim_name = _dim_name(dynamic_shapes, node.name, axis)
+                if dim_name and dim_name != symbol:
+                    bounds = f"{symbol}, range {bounds}" if bounds else symbol
+                    symbol = dim_name
+                elif bounds:
+                    bounds = f"range {bounds}"
+                found.append((node.name, axis, symbol, bounds))
     return found
+
+
+def _dim_name(dynamic_shapes: Any, name: str, axis: int) -> str:
+    if not isinstance(dynamic_shapes, Mapping):
+        return ""
+    spec = dynamic_shapes.get(name)
+    if isinstance(spec, Mapping):
+        dim = spec.get(axis)
+    elif isinstance(spec, list | tuple) and axis < len(spec):
+        dim = spec[axis]
+    else:
+        return ""
+    return str(getattr(dim, "__name__", "") or "")
 
 
 def symbolic_error(dims: list[tuple[str, int, str, str]]) -> TorchImportError:
     listed = "\n".join(
         f"  input '{name}' axis {axis}: symbol '{symbol}'"
-        + (f" (range {bounds})" if bounds else "")
+        + (f" ({bounds})" if bounds else "")
         for name, axis, symbol, bounds in dims
     )
     count = len(dims)
@@ -229,7 +257,9 @@ def symbolic_error(dims: list[tuple[str, int, str, str]]) -> TorchImportError:
 
 
 def specialize_program(
-    ep: ExportedProgram, example_args: Sequence[Any], example_kwargs: Mapping[str, Any] | None
+    ep: ExportedProgram,
+    example_args: Sequence[Any],
+    example_kwargs: Mapping[str, Any] | None,
 ) -> ExportedProgram:
     """Re-export `ep` with the static shapes of the example inputs."""
     args, kwargs = tuple(example_args), dict(example_kwargs or {})
@@ -250,15 +280,20 @@ def specialize_program(
 _TRACE_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 
+_TORCH_DIR = os.path.dirname(torch.__file__)
+
+
 def source_of(node: torch.fx.Node) -> tuple[str, int] | None:
-    """The innermost frame of the node's stack trace: `(file, line)`."""
+    """The innermost frame of the node's stack trace outside PyTorch itself
+    (the model's line, not `nn.Linear`'s): `(file, line)`."""
     trace = node.meta.get("stack_trace")
     if not trace:
         return None
     frames = _TRACE_FRAME.findall(trace)
     if not frames:
         return None
-    filename, line = frames[-1]
+    outside = [f for f in frames if not f[0].startswith(_TORCH_DIR)]
+    filename, line = (outside or frames)[-1]
     return filename, int(line)
 
 
@@ -274,6 +309,8 @@ def target_name(target: Any) -> str:
     """`aten.addmm.default` for an OpOverload; the function name otherwise."""
     if target is operator.getitem:
         return "getitem"
+    if target is getattr(torch.ops.higher_order, "with_effects", None):
+        return "with_effects"
     if isinstance(target, torch._ops.OpOverload):
         return str(target)
     return getattr(target, "__name__", str(target))
@@ -304,7 +341,9 @@ class GraphImporter:
         self.block.add_op(op)
         return op
 
-    def materialize(self, constant: Constant, node: torch.fx.Node | None = None) -> SSAValue:
+    def materialize(
+        self, constant: Constant, node: torch.fx.Node | None = None
+    ) -> SSAValue:
         """The `dfg.constant` of `constant` (inline if tiny, else a blob)."""
         if constant.ssa is not None:
             return constant.ssa
@@ -373,6 +412,9 @@ class GraphImporter:
                 tensor = state[target] if target in state else ep.constants[target]
             elif kind == InputKind.CONSTANT_TENSOR:
                 tensor = ep.constants[target]
+            elif kind == InputKind.TOKEN:  # side-effect ordering, no data
+                self.env[node.name] = None
+                continue
             else:
                 raise TorchImportError(
                     f"error: input '{node.name}' is a {kind.name.lower()} input, "
@@ -417,7 +459,9 @@ class GraphImporter:
         )
         return function
 
-    def collect_outputs(self, output_node: torch.fx.Node) -> tuple[list[SSAValue], list[str]]:
+    def collect_outputs(
+        self, output_node: torch.fx.Node
+    ) -> tuple[list[SSAValue], list[str]]:
         specs = self.ep.graph_signature.output_specs
         flat = list(output_node.args[0])
         user = [
@@ -443,6 +487,9 @@ class GraphImporter:
 
     def import_node(self, node: torch.fx.Node, converters: Mapping[str, Any]) -> None:
         name = target_name(node.target)
+        if name == "with_effects":  # an op with side effects: report the op
+            self.record_unsupported(node, target_name(node.args[1]), "has side effects")
+            return
         args = torch.fx.node.map_arg(node.args, lambda n: self.env[n.name])
         kwargs = torch.fx.node.map_arg(node.kwargs, lambda n: self.env[n.name])
         flat = [*_flatten(args), *_flatten(kwargs)]
@@ -563,13 +610,7 @@ def eliminate_dead_ops(block: Block) -> None:
     unused outputs of multi-result ATen ops)."""
     for op in reversed(list(block.ops)):
         if op.has_trait(Pure) and all(not r.uses for r in op.results):
-            op.erase()
-
-
-@dataclass
-class ImportOptions:
-    specialize: bool = False
-    kept_ops: set[Any] = field(default_factory=set)
+            block.erase_op(op)
 
 
 def import_program(
@@ -582,8 +623,10 @@ def import_program(
     if isinstance(model, ExportedProgram):
         ep = model
     else:
-        ep = export_program(model, example_args, example_kwargs, dynamic_shapes)
-    dims = symbolic_dims(ep)
+        # specialize: export with the example inputs' static shapes
+        shapes = None if specialize else dynamic_shapes
+        ep = export_program(model, example_args, example_kwargs, shapes)
+    dims = symbolic_dims(ep, dynamic_shapes)
     if dims:
         if not specialize:
             raise symbolic_error(dims)
