@@ -9,6 +9,9 @@ BENCHMARKS = {
     "onnx-conformance": "bench.onnx_conformance",
     "onnx-gpt2-import": "bench.onnx_gpt2_import",
     "bitstream-corruption": "bench.bitstream_corruption",
+    "torch-import": "bench.torch_import",
+    "sim-speed": "bench.sim_speed",
+    "fusion": "bench.fusion",
 }
 
 

@@ -16,7 +16,9 @@ from typing import Any
 _API = {
     "interpret": ("dfc.backends.reference", "interpret"),
     "load_chip": ("dfc.backends.chip", "load_chip"),
+    "simulate": ("dfc.backends.sim", "simulate"),
     "import_onnx": ("dfc.frontends.onnx", "import_onnx"),
+    "import_torch": ("dfc.frontends.torch", "import_torch"),
     "parse_mlir": ("dfc.api", "parse_mlir"),
     "print_mlir": ("dfc.api", "print_mlir"),
     "make_context": ("dfc.dialects", "make_context"),
