@@ -47,12 +47,15 @@ from xdsl.passes import ModulePass
 
 from dfc.backends.chip import Chip, load_chip
 from dfc.backends.cost import FuncGraph, is_fusible
+from dfc.dialects.dfg.base import tensor_bytes
 from dfc.dialects.dfg.constant import ConstantOp
 from dfc.dialects.dfg.kernel import KernelOp, YieldOp
 from dfc.dialects.diagnostics import DfcDiagnosticError
 
 STRATEGIES = ("none", "greedy", "optimal")
 DEFAULT_EXACT_LIMIT = 10
+SIBLING_MIN_BYTES = 1024
+"""Values up to this size do not make their readers fusion neighbours."""
 FUSION_ATTR = "dfg.fusion"
 
 Partition = list[frozenset[int]]
@@ -101,8 +104,13 @@ def fuse_greedy(graph: FuncGraph, start: Partition | None = None) -> Partition:
         near: set[int] = set()
         for i in members[k]:
             near |= {owner[j] for j in graph.succs[i] | graph.preds[i]}
-            # siblings: kernels reading the same value (Q/K/V from one input)
+            # siblings: kernels reading the same value (Q/K/V from one input);
+            # not through tiny values (scalar constants shared by every layer),
+            # whose traffic merging would not save and which would make every
+            # kernel a neighbour of every other one
             for v in graph.ops[i].operands:
+                if tensor_bytes(v) <= SIBLING_MIN_BYTES:
+                    continue
                 for use in v.uses:
                     j = graph.index.get(use.operation)
                     if j is not None:

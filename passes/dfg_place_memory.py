@@ -211,7 +211,10 @@ class DfgPlaceMemoryPass(ModulePass):
     and weight.
 
     ```mlir
-    // after dfg-place-memory{chip=tiny}
+    // before
+    %y = dfg.kernel @main_k0 ins(%x : tensor<4xf32>) -> tensor<4xf32> {...}
+    %z = dfg.kernel @main_k1 ins(%y : tensor<4xf32>) -> tensor<4xf32> {...}
+    // after dfg-place-memory{chip=tiny}: %y only feeds the next kernel
     %y = dfg.kernel @main_k0 ins(%x : tensor<4xf32>) -> tensor<4xf32>
         attributes {tiers = [#dfg.tier<sram, offset = 0, size = 16>]} {...}
     ```

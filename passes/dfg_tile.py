@@ -38,8 +38,10 @@ class DfgTilePass(ModulePass):
     """Write a `#dfg.tile` (tile per loop, parallelism) on every op inside a kernel.
 
     ```mlir
-    // after dfg-tile{chip=tiny}
-    %m = dfg.matmul %a, %b {tile = #dfg.tile<[16, 32, 16], par = 2>} : ...
+    // before (inside a dfg.kernel)
+    %o = dfg.attention %q, %k, %v {causal = true} : (tensor<1x512x16xf32>, ...) -> tensor<1x512x16xf32>
+    // after dfg-tile{chip=tiny}: loops (B, Lq, Dv, Lk, D), keys streamed in blocks of 32
+    %o = dfg.attention %q, %k, %v {causal = true, tile = #dfg.tile<[1, 32, 16, 32, 16], par = 1>} : ...
     ```
     """
 

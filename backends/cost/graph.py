@@ -49,6 +49,23 @@ class FuncGraph:
                     self.preds[i].add(j)
                     self.succs[j].add(i)
         self._cache: dict[frozenset[int], KernelEstimate] = {}
+        # Per op: its operands with their producer's index (None outside the
+        # graph), and per result the users' indices (None for a user outside:
+        # the terminator, a foreign op). `boundary` runs for every group the
+        # fusion search prices, so it works on these indices only.
+        self._operands: list[list[tuple[SSAValue, int | None]]] = []
+        self._results: list[list[tuple[SSAValue, set[int | None]]]] = []
+        for op in self.ops:
+            self._operands.append(
+                [
+                    (v, self.index.get(v.owner) if isinstance(v.owner, Operation) else None)
+                    for v in op.operands
+                ]
+            )
+            self._results.append(
+                [(r, {self.index.get(u.operation) for u in r.uses}) for r in op.results]
+            )
+        self._bytes: dict[SSAValue, int] = {}
 
     def __len__(self) -> int:
         return len(self.ops)
@@ -56,21 +73,26 @@ class FuncGraph:
     def boundary(self, group: Iterable[int]) -> tuple[list[SSAValue], list[SSAValue]]:
         """Values the group reads from outside (in first-use order) and values it
         produces that are used outside (in definition order)."""
-        members = sorted(set(group))
-        inside = {self.ops[i] for i in members}
+        inside = set(group)
+        members = sorted(inside)
         inputs: list[SSAValue] = []
         seen: set[SSAValue] = set()
         outputs: list[SSAValue] = []
         for i in members:
-            op = self.ops[i]
-            for v in op.operands:
-                if v.owner not in inside and v not in seen:
+            for v, j in self._operands[i]:
+                if (j is None or j not in inside) and v not in seen:
                     seen.add(v)
                     inputs.append(v)
-            for r in op.results:
-                if any(use.operation not in inside for use in r.uses):
+            for r, users in self._results[i]:
+                if not users <= inside:
                     outputs.append(r)
         return inputs, outputs
+
+    def value_bytes(self, v: SSAValue) -> int:
+        nbytes = self._bytes.get(v)
+        if nbytes is None:
+            nbytes = self._bytes[v] = tensor_bytes(v)
+        return nbytes
 
     def group_cost(self, group: frozenset[int]) -> KernelEstimate:
         cached = self._cache.get(group)
@@ -80,8 +102,8 @@ class FuncGraph:
         estimate = estimate_kernel(
             self.chip,
             [self.profiles[i] for i in sorted(group)],
-            [(tensor_bytes(v), DEFAULT_TIER) for v in inputs],
-            [(tensor_bytes(v), DEFAULT_TIER) for v in outputs],
+            [(self.value_bytes(v), DEFAULT_TIER) for v in inputs],
+            [(self.value_bytes(v), DEFAULT_TIER) for v in outputs],
         )
         self._cache[group] = estimate
         return estimate

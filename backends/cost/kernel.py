@@ -135,6 +135,21 @@ def _allocate(
     return need(hi)
 
 
+def _op_static(p: OpProfile, chip: Chip) -> tuple[tuple[int, ...], float, int, int]:
+    """What does not depend on the rest of the kernel: the op's first tile, its
+    work on one unit, its most units and the PMUs one unit's buffers take
+    (memoized on the profile: fusion prices the same op in many groups)."""
+    key = ("static", id(chip))
+    cached = p.memo.get(key)
+    if cached is None:
+        tile = choose_tile(p, chip)
+        pmus = sum(max(1, -(-b // chip.memory.bytes)) for b in buffer_bytes(p, tile))
+        cached = (tile, work_cycles(p, tile, chip), max_parallelism(p, chip), pmus)
+        p.memo[key] = cached
+        p.memo[("chip", id(chip))] = chip  # keeps the id unique while cached
+    return cached  # pyright: ignore[reportReturnType]
+
+
 def estimate_kernel(
     chip: Chip,
     profiles: Sequence[OpProfile],
@@ -144,13 +159,11 @@ def estimate_kernel(
     """Estimate a kernel made of `profiles` whose boundary reads `inputs` and
     writes `outputs`, each `(bytes, tier)`; `sram` values cost no off-chip time."""
     n_pcu, n_pmu = chip.count("pcu"), chip.count("pmu")
-    tiles = [choose_tile(p, chip) for p in profiles]
-    work = [work_cycles(p, t, chip) for p, t in zip(profiles, tiles, strict=True)]
-    maxp = [max_parallelism(p, chip) for p in profiles]
-    buffers = [buffer_bytes(p, t) for p, t in zip(profiles, tiles, strict=True)]
-    pmu_per = [
-        sum(max(1, -(-b // chip.memory.bytes)) for b in bufs) for bufs in buffers
-    ]
+    static = [_op_static(p, chip) for p in profiles]
+    tiles = [s[0] for s in static]
+    work = [s[1] for s in static]
+    maxp = [s[2] for s in static]
+    pmu_per = [s[3] for s in static]
     offchip: dict[str, int] = {}
     for nbytes, tier in (*inputs, *outputs):
         if tier != "sram":
@@ -285,8 +298,8 @@ def _fill_cycles(profiles: Sequence[OpProfile], chip: Chip) -> float:
             t = templates.get(p.template) or templates.map
             own = float(t.latency_cycles)
         before = 0.0
-        for v in p.op.operands:
-            j = index.get(v.owner) if isinstance(v.owner, Operation) else None
+        for producer in p.producers:
+            j = index.get(producer)
             if j is not None and j < i:
                 before = max(before, depth[j])
         depth[i] = before + own

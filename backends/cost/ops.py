@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from xdsl.dialects.builtin import (
     BFloat16Type,
+    DenseArrayBase,
     Float16Type,
     Float32Type,
     IntegerType,
@@ -73,6 +74,28 @@ class OpProfile:
     two_pass: bool
     """The result indexes a reduction loop (layer norm, softmax): the reduced
     statistic is needed before any output, so reduction loops are not tiled."""
+    band: tuple[int, int, int, int] | None = None
+    """From the op's `dfg.band` hint `(i, j, left, right)`: only iterations
+    with `i - left <= j <= i + right` do work (a banded mask), so tiles of
+    loops `i` x `j` outside the band are skipped."""
+    memo: dict[tuple[object, ...], object] = field(
+        default_factory=dict[tuple[object, ...], object],
+        compare=False,
+        hash=False,
+        repr=False,
+    )
+    """Results of the per-op functions below (tile, work, buffers) by their
+    arguments: fusion prices thousands of groups that share their ops."""
+
+    @property
+    def producers(self) -> tuple[Operation, ...]:
+        """The ops defining the operands (block arguments left out)."""
+        key = ("producers",)
+        if key not in self.memo:
+            self.memo[key] = tuple(
+                v.owner for v in self.op.operands if isinstance(v.owner, Operation)
+            )
+        return self.memo[key]  # pyright: ignore[reportReturnType]
 
     @property
     def vector_loop(self) -> int | None:
@@ -120,7 +143,43 @@ def profile(op: Operation) -> OpProfile:
         dtype=chip_dtype(element),
         buffered=buffered,
         two_pass=two_pass,
+        band=_band(op, space),
     )
+
+
+BAND_ATTR = "dfg.band"
+"""Hint on a structured op, `array<i64: i, j, left, right>`: loops `i` and `j`
+of its iteration space interact only for `i - left <= j <= i + right` (every
+other point is masked out, e.g. sliding-window attention); the cost model
+skips the tiles outside the band. Semantics stay with the op's operands."""
+
+
+def _band(op: Operation, space: IterationSpace) -> tuple[int, int, int, int] | None:
+    attr = op.attributes.get(BAND_ATTR)
+    if not isinstance(attr, DenseArrayBase):
+        return None
+    values = tuple(int(v) for v in attr.get_values())
+    if len(values) != 4 or not all(0 <= v < space.rank for v in values[:2]):
+        return None
+    i, j, left, right = values
+    return (i, j, left, right)
+
+
+def band_fraction(p: OpProfile, tile: Sequence[int]) -> float:
+    """The share of `(i, j)` tile pairs that intersect the band (1 without one)."""
+    if p.band is None:
+        return 1.0
+    i, j, left, right = p.band
+    li, lj = p.space.extents[i], p.space.extents[j]
+    ti, tj = max(1, tile[i]), max(1, tile[j])
+    kept = 0
+    for start in range(0, li, ti):
+        lo = max(0, start - left)
+        hi = min(lj - 1, min(start + ti, li) - 1 + right)
+        if hi >= lo:
+            kept += hi // tj - lo // tj + 1
+    total = -(-li // ti) * -(-lj // tj)
+    return kept / total if total else 1.0
 
 
 def _elem_bytes(t: Attribute) -> int:
@@ -202,6 +261,14 @@ def footprint(m: AffineMap, tile: Sequence[int]) -> int:
 
 
 def buffer_bytes(p: OpProfile, tile: Sequence[int]) -> list[int]:
+    """Memoized `_buffer_bytes`."""
+    key = ("buffers", tuple(tile))
+    if key not in p.memo:
+        p.memo[key] = _buffer_bytes(p, tile)
+    return p.memo[key]  # pyright: ignore[reportReturnType]
+
+
+def _buffer_bytes(p: OpProfile, tile: Sequence[int]) -> list[int]:
     """Double-buffered bytes of every PMU-staged operand for `tile`."""
     return [
         2 * footprint(m, tile) * nbytes
@@ -213,6 +280,14 @@ def buffer_bytes(p: OpProfile, tile: Sequence[int]) -> list[int]:
 
 
 def choose_tile(p: OpProfile, chip: Chip) -> tuple[int, ...]:
+    """Memoized `_choose_tile`."""
+    key = ("tile", _chip_key(p, chip))
+    if key not in p.memo:
+        p.memo[key] = _choose_tile(p, chip)
+    return p.memo[key]  # pyright: ignore[reportReturnType]
+
+
+def _choose_tile(p: OpProfile, chip: Chip) -> tuple[int, ...]:
     """A tile per loop: start at `min(extent, TILE_CAP_VECTORS * lanes)` (full
     extent for the reduction loops of a two-pass op), then halve the largest
     tiled loop (the outermost among equals, keeping the vectorized loop wide)
@@ -241,6 +316,14 @@ def choose_tile(p: OpProfile, chip: Chip) -> tuple[int, ...]:
 
 
 def max_parallelism(p: OpProfile, chip: Chip) -> int:
+    """Memoized `_max_parallelism`."""
+    key = ("maxp", _chip_key(p, chip))
+    if key not in p.memo:
+        p.memo[key] = _max_parallelism(p, chip)
+    return p.memo[key]  # pyright: ignore[reportReturnType]
+
+
+def _max_parallelism(p: OpProfile, chip: Chip) -> int:
     """Most units the op can use: independent tiles when its parallel loops are
     cut down to one vector (the vectorized loop) or one element (the others)."""
     vec = p.vector_loop
@@ -253,6 +336,27 @@ def max_parallelism(p: OpProfile, chip: Chip) -> int:
 
 
 def split_tile(
+    p: OpProfile, tile: Sequence[int], parallelism: int, chip: Chip
+) -> tuple[int, ...]:
+    """Memoized `_split_tile`."""
+    key = ("split", tuple(tile), parallelism, _chip_key(p, chip))
+    if key not in p.memo:
+        p.memo[key] = _split_tile(p, tile, parallelism, chip)
+    return p.memo[key]  # pyright: ignore[reportReturnType]
+
+
+_PINNED_CHIPS: dict[int, Chip] = {}
+"""Chips used as memo keys, kept alive so that an `id` is never reused."""
+
+
+def _chip_key(p: OpProfile, chip: Chip) -> int:
+    key = id(chip)
+    if key not in _PINNED_CHIPS:
+        _PINNED_CHIPS[key] = chip
+    return key
+
+
+def _split_tile(
     p: OpProfile, tile: Sequence[int], parallelism: int, chip: Chip
 ) -> tuple[int, ...]:
     """The per-unit tile when the op is spread over `parallelism` units: the
@@ -283,6 +387,14 @@ def split_tile(
 
 
 def work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
+    """Memoized `_work_cycles`."""
+    key = ("work", tuple(tile), _chip_key(p, chip))
+    if key not in p.memo:
+        p.memo[key] = _work_cycles(p, tile, chip)
+    return p.memo[key]  # pyright: ignore[reportReturnType]
+
+
+def _work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
     """Cycles the op takes on one unit at full rate.
 
     `matmul`: FLOPs / (2 x systolic rows x cols x fma rate); `map`/`reduce`:
@@ -306,10 +418,12 @@ def work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
         rate = c.rate(c.data_types[0])
     if p.template == "matmul":
         compute = p.flops / (2.0 * c.systolic_rows * c.systolic_cols * rate)
+        compute *= band_fraction(p, tile)
     elif p.template == "move":
         compute = max(p.result_elements, default=0) / lanes
     else:
         per_point = p.flops / max(points, 1)
         compute = vectors * max(1, math.ceil(per_point / c.stages)) / rate
+        compute *= band_fraction(p, tile)
     stream = max((*p.operand_elements, *p.result_elements), default=0) / lanes
     return max(compute, stream, 1.0)
