@@ -12,6 +12,10 @@ BENCHMARKS = {
     "torch-import": "bench.torch_import",
     "sim-speed": "bench.sim_speed",
     "fusion": "bench.fusion",
+    "fusion-blocks": "bench.fusion_blocks",
+    "graph-passes-gpt2": "bench.graph_passes_gpt2",
+    "compile-models": "bench.compile_models",
+    "place-route": "bench.place_route",
 }
 
 

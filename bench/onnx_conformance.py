@@ -1,6 +1,12 @@
 """Run ONNX's backend node test suite through dfc and classify every case.
 
     python -m bench onnx-conformance [--write-allowlist] [--filter SUBSTRING]
+    python -m bench onnx-conformance --target simulate --allowlist-only
+
+`--target` picks the execution target of `dfc.onnx_backend`: `reference` (the
+interpreter, default), `simulate` / `simulate-tiny` (compile the whole pipeline
+for sn40l / tiny and run the bitstream on the simulator). `--allowlist-only`
+runs only the cases that pass on the interpreter (the allow-list).
 
 Each case is imported with `dfc.import_onnx` and run on the reference
 interpreter; outputs are compared with the suite's own rtol/atol. Outcomes:
@@ -68,16 +74,18 @@ def as_array(value) -> np.ndarray:
     return np.asarray(value)
 
 
-def run_case(case) -> tuple[str, str]:
+def run_case(case, target: str = "reference") -> tuple[str, str]:
     """(outcome, detail) for one test case, driven through dfc's ONNX backend
     (`prepare`, then `run` per data set), as ONNX's own runner would."""
+    import dfc.onnx_backend  # noqa: F401 - registers the simulate targets
+    from dfc.compile import CompileError
     from dfc.frontends.onnx import OnnxImportError
     from dfc.frontends.onnx.backend import DfcBackend
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rep = DfcBackend.prepare(case.model)
+            rep = DfcBackend.prepare(case.model, target=target)
             for raw_inputs, raw_outputs in case.data_sets:
                 inputs = [as_array(v) for v in raw_inputs]
                 outputs = [as_array(v) for v in raw_outputs]
@@ -90,6 +98,8 @@ def run_case(case) -> tuple[str, str]:
                         return "wrong", f"output #{index}: {reason}"
     except OnnxImportError as error:
         return "unsupported", str(error).replace("\n", " ")[:300]
+    except CompileError as error:
+        return "uncompiled", str(error).replace("\n", " ")[:300]
     except Exception as error:
         tb = traceback.format_exc(limit=-3)
         return "crashed", f"{type(error).__name__}: {error}"[:300] + "\n" + tb
@@ -100,14 +110,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-allowlist", action="store_true")
     parser.add_argument("--filter", default="", help="only cases whose name contains this")
-    parser.add_argument("--show", default="crashed,wrong", help="outcomes to list in detail")
+    parser.add_argument("--show", default="crashed,wrong,uncompiled", help="outcomes to list in detail")
+    parser.add_argument("--target", default="reference", help="reference, simulate or simulate-tiny")
+    parser.add_argument("--allowlist-only", action="store_true", help="only the allow-listed cases")
     args = parser.parse_args(argv)
 
     cases = [c for c in load_cases() if args.filter in c.name]
+    if args.allowlist_only:
+        allowed = {
+            line.strip()
+            for line in ALLOWLIST.read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        }
+        cases = [c for c in cases if c.name in allowed]
     results: dict[str, list[tuple[str, str]]] = collections.defaultdict(list)
     start = time.perf_counter()
     for case in cases:
-        outcome, detail = run_case(case)
+        outcome, detail = run_case(case, args.target)
         results[outcome].append((case.name, detail))
     elapsed = time.perf_counter() - start
 
@@ -119,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         for op in re.findall(r"(\w+) \(opset \d+\) at node", detail):
             unsupported_ops[op] += 1
     print()
-    print("ONNX backend node tests through dfc (reference interpreter)")
+    print(f"ONNX backend node tests through dfc (target: {args.target})")
     print(f"  cases:       {len(cases)}")
-    for outcome in ("passed", "unsupported", "wrong", "crashed"):
+    for outcome in ("passed", "unsupported", "uncompiled", "wrong", "crashed"):
         print(f"  {outcome + ':':12s} {len(results.get(outcome, []))}")
     print(f"  time:        {elapsed:.1f} s")
     if unsupported_ops:

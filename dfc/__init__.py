@@ -19,9 +19,11 @@ _API = {
     "simulate": ("dfc.backends.sim", "simulate"),
     "import_onnx": ("dfc.frontends.onnx", "import_onnx"),
     "import_torch": ("dfc.frontends.torch", "import_torch"),
+    "import_mlir": ("dfc.interop.importer", "import_mlir"),
     "parse_mlir": ("dfc.api", "parse_mlir"),
     "print_mlir": ("dfc.api", "print_mlir"),
     "make_context": ("dfc.dialects", "make_context"),
+    "compile": ("dfc.compile", "compile"),
 }
 
 __all__ = sorted(_API)

@@ -18,6 +18,7 @@ from xdsl.passes import ModulePass
 DEFAULT_PIPELINE = (
     "canonicalize",
     "cse",
+    "dfg-recognize-attention",
     "dfg-fuse{strategy=greedy}",
     "dfg-tile",
     "dfg-place-memory",
@@ -25,6 +26,61 @@ DEFAULT_PIPELINE = (
 """The graph-level pipeline, in order; chip-dependent passes get `chip=` added."""
 
 CHIP_PASSES = ("dfg-fuse", "dfg-tile", "dfg-place-memory")
+
+LOWERING_PIPELINE = (
+    "convert-dfg-to-su",
+    "su-partition",
+    "su-place",
+    "su-route",
+    "su-check-routes",
+    "su-emit-bitstream",
+)
+"""From fused, tiled dfg to a bitstream, in order (chip passes get `chip=`,
+`su-place` its `seed=`, `su-emit-bitstream` its `output=`)."""
+
+COMPILE_PIPELINE = DEFAULT_PIPELINE + LOWERING_PIPELINE
+"""`dfc-compile`'s whole pipeline after the import, in order: the graph passes,
+the lowering to su, partitioning, placement, routing, the route check and the
+emission. `dfc.compile` and `dfc-compile` run exactly this list."""
+
+SU_CHIP_PASSES = ("convert-dfg-to-su", "su-partition", "su-place", "su-route")
+
+
+def compile_pipeline(
+    chip: str = "sn40l", strategy: str = "greedy", seed: int = 0, output: str = ""
+) -> list[tuple[str, dict[str, str | int]]]:
+    """`COMPILE_PIPELINE` as (pass name, options) pairs for `chip`, fusion
+    `strategy`, placement `seed` and bitstream `output` (empty: the caller
+    takes the bytes from `su_emit_bitstream.emit_bitstream`)."""
+    passes: list[tuple[str, dict[str, str | int]]] = []
+    for spec in COMPILE_PIPELINE:
+        name = spec.split("{", 1)[0]
+        options: dict[str, str | int] = {}
+        if name == "dfg-fuse":
+            options = {"strategy": strategy, "chip": chip}
+        elif name in CHIP_PASSES or name in SU_CHIP_PASSES:
+            options = {"chip": chip}
+        if name == "su-place":
+            options["seed"] = seed
+        if name == "su-emit-bitstream" and output:
+            options["output"] = output
+        passes.append((name, options))
+    return passes
+
+
+def pipeline_text(passes: list[tuple[str, dict[str, str | int]]]) -> str:
+    """The `dfc-opt -p` spelling of (pass name, options) pairs; strings that are
+    not plain words (paths) are quoted, as xDSL's pipeline parser requires."""
+    parts: list[str] = []
+    for name, options in passes:
+        items = []
+        for key, value in options.items():
+            text = str(value)
+            if isinstance(value, str) and not text.replace("-", "").isalnum():
+                text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            items.append(f"{key}={text}")
+        parts.append(f"{name}{{{' '.join(items)}}}" if items else name)
+    return ",".join(parts)
 
 
 def graph_pipeline(chip: str = "sn40l", strategy: str = "greedy") -> str:
@@ -42,8 +98,19 @@ def graph_pipeline(chip: str = "sn40l", strategy: str = "greedy") -> str:
 
 @dataclass(frozen=True)
 class DfgCompileGraphPass(ModulePass):
-    """Run `DEFAULT_PIPELINE` (canonicalize, cse, dfg-fuse, dfg-tile,
-    dfg-place-memory) for one chip and fusion strategy."""
+    """Run `DEFAULT_PIPELINE` (canonicalize, cse, dfg-recognize-attention,
+    dfg-fuse, dfg-tile, dfg-place-memory) for one chip and fusion strategy.
+
+    ```mlir
+    // before
+    %y = dfg.relu %x : (tensor<8xf32>) -> tensor<8xf32>
+    // after dfg-compile-graph{chip=tiny}
+    func.func @main(%x: tensor<8xf32> {dfg.tier = #dfg.tier<hbm, offset = 0, size = 32>}) ...
+      %y = dfg.kernel @main_k0 ins(%x : tensor<8xf32>) -> tensor<8xf32>
+          attributes {tiers = [#dfg.tier<hbm, offset = 32, size = 32>]} {
+        %r = dfg.relu %a {tile = #dfg.tile<[8], par = 1>} : ...
+    ```
+    """
 
     name = "dfg-compile-graph"
 

@@ -158,6 +158,17 @@ def list_passes() -> str:
     "--allow-unregistered-dialect", is_flag=True, help="Accept ops of unknown dialects."
 )
 @click.option(
+    "--emit-irdl",
+    is_flag=True,
+    help="Write dfc's dialects as IRDL (for mlir-opt --irdl-file) and exit.",
+)
+@click.option(
+    "--check-upstream-roundtrip",
+    is_flag=True,
+    help="Also send every output module through upstream MLIR (the MLIR Python "
+    "bindings) and back; fail if upstream rejects it or it comes back changed.",
+)
+@click.option(
     "--debug", is_flag=True, help="Show Python tracebacks on internal errors."
 )
 def main(
@@ -171,12 +182,19 @@ def main(
     mlir_print_debuginfo: bool,
     show_passes: bool,
     allow_unregistered_dialect: bool,
+    emit_irdl: bool,
+    check_upstream_roundtrip: bool,
     debug: bool,
 ) -> None:
     """Parse MLIR, run a dfc pass pipeline, and print the result."""
     try:
         if show_passes:
             click.echo(list_passes(), nl=False)
+            return
+        if emit_irdl:
+            from dfc.interop.irdl import export_irdl
+
+            write_output_atomically(output, export_irdl())
             return
         code = run(
             input_file,
@@ -188,6 +206,7 @@ def main(
             print_op_generic=print_op_generic,
             print_debuginfo=mlir_print_debuginfo,
             allow_unregistered=allow_unregistered_dialect,
+            upstream_roundtrip=check_upstream_roundtrip,
         )
     except PipelineError as error:
         click.echo(f"<pass-pipeline>: error: {error}", err=True)
@@ -208,6 +227,26 @@ def main(
         )
         code = 2
     sys.exit(code)
+
+
+def check_upstream(module: object) -> str | None:
+    """None if `module` survives the upstream MLIR round trip
+    (`dfc.interop.mlir.roundtrip`), else why not."""
+    from dfc.interop.mlir import (
+        MlirUnavailableError,
+        RoundTripMismatch,
+        UpstreamError,
+        roundtrip,
+    )
+    from dfc.interop.wire import UpstreamFormError
+
+    try:
+        roundtrip(module)  # type: ignore[arg-type]
+    except MlirUnavailableError as error:
+        return f"--check-upstream-roundtrip: {error}"
+    except (UpstreamError, RoundTripMismatch, UpstreamFormError) as error:
+        return f"upstream MLIR round trip failed: {error}"
+    return None
 
 
 class InputError(Exception):
@@ -242,6 +281,7 @@ def run(
     print_op_generic: bool,
     print_debuginfo: bool,
     allow_unregistered: bool,
+    upstream_roundtrip: bool = False,
 ) -> int:
     pipeline = parse_pipeline(pipeline_text)
     text, filename = read_input(input_file)
@@ -284,6 +324,12 @@ def run(
                 sys.stderr.write(diag.format() + "\n")
             continue
         if module is not None and not diagnostics:
+            if upstream_roundtrip:
+                problem = check_upstream(module)
+                if problem is not None:
+                    sys.stderr.write(f"{chunk.filename}: error: {problem}\n")
+                    had_error = True
+                    continue
             out.write(print_module(ctx, module, print_op_generic, print_debuginfo))
     for failure in failures:
         sys.stderr.write(failure + "\n")

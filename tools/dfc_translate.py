@@ -3,6 +3,15 @@
     dfc-translate --import-onnx model.onnx -o model.mlir [--input-shape x=1x3x224x224]
     dfc-translate --mlir-to-bitstream program.mlir -o program.dfcb
     dfc-translate --bitstream-to-mlir program.dfcb [-o program.mlir] [--chip sn40l]
+    dfc-translate --import-mlir model.linalg.mlir -o model.mlir
+    dfc-translate --mlir-to-upstream program.mlir | mlir-opt --irdl-file=dfc.irdl.mlir \
+        --allow-unregistered-dialect
+    dfc-translate --upstream-to-mlir upstream.mlir -o program.mlir
+
+`--import-mlir` reads linalg-on-tensors / TOSA modules written by other MLIR
+tools (needs the MLIR Python bindings); `--mlir-to-upstream` and
+`--upstream-to-mlir` convert between dfc's text and the form upstream MLIR
+reads once `dfc-opt --emit-irdl` is loaded (docs/mlir-interop.md).
 
 `--mlir-to-bitstream` encodes a `su` module (it must name its chip with
 `su.chip`); `--bitstream-to-mlir` decodes a `.dfcb` file back to `su` IR after
@@ -49,6 +58,21 @@ def parse_input_shapes(specs: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     "--bitstream-to-mlir", is_flag=True, help="Decode a .dfcb file into su IR."
 )
 @click.option(
+    "--import-mlir",
+    is_flag=True,
+    help="Import a linalg-on-tensors / TOSA module into dfg IR.",
+)
+@click.option(
+    "--mlir-to-upstream",
+    is_flag=True,
+    help="Write dfc IR in the form upstream MLIR reads with dfc's IRDL loaded.",
+)
+@click.option(
+    "--upstream-to-mlir",
+    is_flag=True,
+    help="Read upstream MLIR's output of dfc IR back into dfc's form.",
+)
+@click.option(
     "--chip",
     default=None,
     metavar="NAME|PATH",
@@ -72,6 +96,9 @@ def main(
     import_onnx: bool,
     mlir_to_bitstream: bool,
     bitstream_to_mlir: bool,
+    import_mlir: bool,
+    mlir_to_upstream: bool,
+    upstream_to_mlir: bool,
     chip: str | None,
     output: str,
     input_shapes: tuple[str, ...],
@@ -85,13 +112,17 @@ def main(
             ("--import-onnx", import_onnx),
             ("--mlir-to-bitstream", mlir_to_bitstream),
             ("--bitstream-to-mlir", bitstream_to_mlir),
+            ("--import-mlir", import_mlir),
+            ("--mlir-to-upstream", mlir_to_upstream),
+            ("--upstream-to-mlir", upstream_to_mlir),
         )
         if on
     ]
     if len(chosen) != 1:
         raise click.UsageError(
-            "choose exactly one translation: --import-onnx, --mlir-to-bitstream or "
-            "--bitstream-to-mlir" + (f" (got {', '.join(chosen)})" if chosen else "")
+            "choose exactly one translation: --import-onnx, --mlir-to-bitstream, "
+            "--bitstream-to-mlir, --import-mlir, --mlir-to-upstream or "
+            "--upstream-to-mlir" + (f" (got {', '.join(chosen)})" if chosen else "")
         )
     if mlir_to_bitstream and output == "-":
         raise click.UsageError(
@@ -103,6 +134,17 @@ def main(
             sys.exit(_mlir_to_bitstream(input_file, output))
         if bitstream_to_mlir:
             sys.exit(_bitstream_to_mlir(input_file, output, chip, mlir_print_debuginfo))
+        if import_mlir or mlir_to_upstream or upstream_to_mlir:
+            from .upstream_translate import translate
+
+            mode = (
+                "import"
+                if import_mlir
+                else "to-upstream"
+                if mlir_to_upstream
+                else "from-upstream"
+            )
+            sys.exit(translate(mode, input_file, output, mlir_print_debuginfo))
         from dfc.dialects import make_context
         from dfc.frontends.onnx import OnnxImportError
         from dfc.frontends.onnx import import_onnx as run_import

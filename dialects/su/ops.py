@@ -355,6 +355,10 @@ class SectionOp(IRDLOperation):
         loads: list[str] = []
         stores: list[str] = []
         for agcu in self.agcus():
+            if "direction" not in agcu.attributes or "memory" not in agcu.attributes:
+                # Sections verify before their units: leave the missing attribute to
+                # the unit's own verifier, which names it.
+                continue
             target = loads if agcu.is_load else stores
             if agcu.memory_name not in target:
                 target.append(agcu.memory_name)
