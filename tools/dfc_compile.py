@@ -20,7 +20,9 @@ from typing import Any
 
 import click
 
-from .dfc_translate import parse_input_shapes, write_bytes_atomically
+from dfc.passes.su_emit_bitstream import write_bytes_atomically
+
+from .dfc_translate import parse_input_shapes
 from .mlir_io import write_output_atomically
 
 TOLERANCES = {"f32": (1e-4, 1e-5), "bf16": (2e-2, 2e-2)}

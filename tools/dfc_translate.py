@@ -21,9 +21,7 @@ preset the file names).
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
 import click
 
@@ -193,6 +191,8 @@ def _mlir_to_bitstream(input_file: str, output: str) -> int:
     except (SuCodecError, ValueError) as error:
         click.echo(f"dfc-translate: error: {name}: {error}", err=True)
         return 1
+    from dfc.passes.su_emit_bitstream import write_bytes_atomically
+
     write_bytes_atomically(output, data)
     return 0
 
@@ -235,24 +235,6 @@ def _bitstream_to_mlir(
 def _read_text(path: str) -> str:
     with open(path, encoding="utf-8") as f:
         return f.read()
-
-
-def write_bytes_atomically(path: str, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, so a
-    failure never leaves a partial file."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".dfc-", suffix=".tmp")
-    except OSError as error:
-        raise OSError(error.errno, error.strerror, path) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 if __name__ == "__main__":
