@@ -85,8 +85,14 @@ def check_section(section: SectionOp) -> None:
     if module is None:
         return
     problem = module_chip(module)[1]
-    if problem is not None:
+    # A module-wide problem is reported once, at the first section: a model
+    # has hundreds of sections and the same line at each buries the cause.
+    if problem is not None and section is _first_section(module):
         raise VerifyException(f"'su.section' @{section.symbol}: {problem}")
+
+
+def _first_section(module: ModuleOp) -> SectionOp | None:
+    return next((op for op in module.ops if isinstance(op, SectionOp)), None)
 
 
 def check_memory(memory: MemoryOp) -> None:

@@ -10,6 +10,7 @@ by `chip_checks`, called from each op's verifier when the module names a chip
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -184,21 +185,72 @@ class MemoryOp(IRDLOperation):
         chip_checks.check_memory(self)
 
     def _verify_no_overlap(self, what: str) -> None:
+        """A region may not overlap an earlier region of its tier (reported at
+        the later one). Checking each region against all earlier ones is
+        quadratic: a whole model has tens of thousands of regions. So the first
+        region of a block sweeps them all once (sorted by start) and, when
+        nothing overlaps, the later regions of the same verification find
+        themselves cleared; only a block that does overlap, or a region
+        verified on its own after a change, takes the pairwise scan."""
         block = self.parent
         if block is None:
             return
+        if not self._has_earlier_memory():
+            _CLEARED.clear()
+            if _no_overlaps(block):
+                _CLEARED.update(
+                    (op, (op.tier.data, op.byte_range))
+                    for op in block.ops
+                    if isinstance(op, MemoryOp)
+                )
+        if _CLEARED.get(self) == (self.tier.data, self.byte_range):
+            return
         start, end = self.byte_range
+        if start == end:
+            return  # an empty region overlaps nothing
         for other in block.ops:
             if other is self:
                 return
             if not isinstance(other, MemoryOp) or other.tier.data != self.tier.data:
                 continue
             other_start, other_end = other.byte_range
-            if start < other_end and other_start < end:
+            if start < other_end and other_start < end and other_start < other_end:
                 raise VerifyException(
                     f"{what} occupies {self.tier.data} bytes [{start}, {end}), "
                     f"overlapping @{other.symbol} at [{other_start}, {other_end})"
                 )
+
+    def _has_earlier_memory(self) -> bool:
+        op = self.prev_op
+        while op is not None:
+            if isinstance(op, MemoryOp):
+                return True
+            op = op.prev_op
+        return False
+
+
+_CLEARED: weakref.WeakKeyDictionary[MemoryOp, tuple[str, tuple[int, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Regions the last sweep found free of overlaps, with the tier and range they
+had then (a region changed since is checked again)."""
+
+
+def _no_overlaps(block: Block) -> bool:
+    by_tier: dict[str, list[tuple[int, int]]] = {}
+    for op in block.ops:
+        if isinstance(op, MemoryOp):
+            by_tier.setdefault(op.tier.data, []).append(op.byte_range)
+    for ranges in by_tier.values():
+        ranges.sort()
+        reach = None
+        for start, end in ranges:
+            if start == end:
+                continue  # an empty region overlaps nothing
+            if reach is not None and start < reach:
+                return False
+            reach = end if reach is None else max(reach, end)
+    return True
 
 
 # ---------------------------------------------------------------------------

@@ -279,3 +279,38 @@ def test_mlp_example_through_the_whole_pipeline(chip: str) -> None:
     assert len(sections(module)) == (2 if chip == "tiny" else 1)
     got = dfc.simulate(emit_bitstream(module), [x]).outputs[0]
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
+def _two_identical_sections(chip: str, pipelines: int, length: int) -> str:
+    """One module holding the same chain section twice (@s0, then @s1), like two
+    layers of a transformer that lower to identical sections."""
+    first = chain_program(chip, pipelines, length).rstrip().splitlines()
+    second = chain_program(chip, pipelines, length, section_name="s1").splitlines()
+    start = next(i for i, line in enumerate(second) if "su.section @s1" in line)
+    body = [line for line in second[start:] if line.strip()][:-1]  # without "}"
+    return "\n".join(first[:-1] + body + [first[-1]]) + "\n"
+
+
+def test_identical_sections_reuse_one_placement_and_still_route() -> None:
+    module = dfc.parse_mlir(_two_identical_sections("sn40l", 4, 6))
+    chip = load_chip("sn40l")
+    results = place_module(module, chip, 0)
+    assert not results["s0"].reused and results["s0"].moves > 0
+    assert results["s1"].reused and results["s1"].moves == 0
+    s0, s1 = sections(module)
+    assert [u.coordinate() for u in s0.units()] == [u.coordinate() for u in s1.units()]
+    route_module(module, chip)
+    check_routes(module)
+
+
+def test_placement_reuse_does_not_change_a_section_placed_alone() -> None:
+    # The memo only skips work: @s1 placed on its own anneals to the placement
+    # it reuses from @s0 (the seed comes from the structure, not the name).
+    chip = load_chip("sn40l")
+    together = dfc.parse_mlir(_two_identical_sections("sn40l", 3, 5))
+    place_module(together, chip, 0)
+    alone = dfc.parse_mlir(chain_program("sn40l", 3, 5))
+    place_module(alone, chip, 0)
+    assert [u.coordinate() for u in sections(together)[1].units()] == [
+        u.coordinate() for u in sections(alone)[0].units()
+    ]

@@ -16,7 +16,8 @@ builtin.module attributes {su.chip = "tinny"} {
 
 // -----
 
-/// The fingerprint must match the chip the module was built for.
+/// The fingerprint must match the chip the module was built for; reported once,
+/// at the first section, not at every section.
 builtin.module attributes {su.chip = "tiny", su.chip_fingerprint = "0123456789abcdef"} {
   su.memory @x {tier = "hbm", offset = 0 : i64, type = tensor<4x4xf32>, role = "input"}
   su.memory @y {tier = "hbm", offset = 64 : i64, type = tensor<4x4xf32>, role = "output"}
@@ -24,6 +25,10 @@ builtin.module attributes {su.chip = "tiny", su.chip_fingerprint = "0123456789ab
   su.section @s0 {reads = [@x], writes = [@y]} {
     %x = su.agcu @a0 load @x {counters = array<i64: 0, 4, 1, 0, 4, 4>, map = affine_map<(i, j) -> (i * 4 + j)>} : () -> !su.stream<vector, f32>
     su.agcu @a1 store @y (%x) {counters = array<i64: 0, 4, 1, 0, 4, 4>, map = affine_map<(i, j) -> (i * 4 + j)>} : (!su.stream<vector, f32>) -> ()
+  }
+  su.section @s1 {reads = [@x], writes = [@y]} {
+    %y = su.agcu @a0 load @x {counters = array<i64: 0, 4, 1, 0, 4, 4>, map = affine_map<(i, j) -> (i * 4 + j)>} : () -> !su.stream<vector, f32>
+    su.agcu @a1 store @y (%y) {counters = array<i64: 0, 4, 1, 0, 4, 4>, map = affine_map<(i, j) -> (i * 4 + j)>} : (!su.stream<vector, f32>) -> ()
   }
 }
 
@@ -321,7 +326,7 @@ builtin.module attributes {su.chip = "tiny", su.chip_fingerprint = "071e6348378f
 // -----
 
 /// su.pmu on sn40l: a 600 KiB buffer does not fit a 512 KiB memory unit.
-builtin.module attributes {su.chip = "sn40l", su.chip_fingerprint = "be199e811329a77f"} {
+builtin.module attributes {su.chip = "sn40l", su.chip_fingerprint = "a7d3e7d77b4b785e"} {
   su.memory @x {tier = "hbm", offset = 0 : i64, type = tensor<32x32xf32>, role = "input"}
   su.memory @y {tier = "hbm", offset = 4096 : i64, type = tensor<32x32xf32>, role = "output"}
   su.section @s0 {reads = [@x], writes = [@y]} {
