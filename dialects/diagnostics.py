@@ -8,6 +8,8 @@ IR was built in memory, e.g. an ONNX node name).
 
 from __future__ import annotations
 
+import bisect
+import re
 import weakref
 from dataclasses import dataclass
 from typing import Literal
@@ -124,6 +126,7 @@ class LocatingParser(Parser):
         self._name = name
         self._text = text
         self._line_offset = line_offset
+        self._newlines: list[int] | None = None
 
     def parse_operation(self) -> Operation:
         start = self._current_token.span.start
@@ -136,7 +139,11 @@ class LocatingParser(Parser):
         line_end = self._text.find("\n", offset)
         if line_end == -1:
             line_end = len(self._text)
-        line = self._text.count("\n", 0, offset) + 1 + self._line_offset
+        if self._newlines is None:
+            # Counting newlines from the start for every op is quadratic in the
+            # file: a whole model's IR is hundreds of MB. One index, then bisect.
+            self._newlines = [m.start() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._newlines, offset) + 1 + self._line_offset
         return SourcePosition(
             self._name,
             line,

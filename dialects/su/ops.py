@@ -654,7 +654,29 @@ def sections(module: ModuleOp) -> list[SectionOp]:
 
 
 def find_memory(module: ModuleOp, name: str) -> MemoryOp | None:
-    return next((m for m in memories(module) if m.symbol == name), None)
+    """The region named `name`. Every AGCU asks while verifying, so a scan per
+    call is quadratic in a whole model (tens of thousands of AGCUs and
+    regions): the index by name is kept per module and rebuilt when an entry
+    is missing or stale (renamed, or moved out of the module)."""
+    index = _MEMORY_INDEX.get(module)
+    found = index.get(name) if index is not None else None
+    if (
+        found is not None
+        and found.symbol == name
+        and found.parent is not None
+        and found.parent.parent_op() is module
+    ):
+        return found
+    index = {}
+    for m in memories(module):
+        index.setdefault(m.symbol, m)
+    _MEMORY_INDEX[module] = index
+    return index.get(name)
+
+
+_MEMORY_INDEX: weakref.WeakKeyDictionary[ModuleOp, dict[str, MemoryOp]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def units(module: ModuleOp) -> Iterator[tuple[SectionOp, UnitOp]]:
