@@ -21,6 +21,12 @@ here. A fold happens only when
   results are left unfolded rather than silently changed by a print/parse
   round trip. (Literals of more than 100 elements print as one hex blob,
   which round-trips exactly, so there they fold.)
+
+Zero-size tensors (a dimension of extent 0) are folded too
+(`dfc.passes.fold_zero_size`): an op with only empty results becomes empty
+constants, `dfg.concat` drops empty operands, and an op reading empty
+operands with a non-empty result (a reduction over an empty axis) becomes the
+constant it computes, its identity. No later pass meets a zero-size op.
 """
 
 # No `from __future__ import annotations`: xDSL reads the option types from
@@ -55,6 +61,7 @@ from dfc.backends.reference import interpreter
 from dfc.dialects.dfg import elementwise as ew
 from dfc.dialects.dfg.canonicalization import DFG_CANONICALIZATION_PATTERNS
 from dfc.dialects.dfg.constant import ConstantOp
+from dfc.passes.fold_zero_size import ZERO_SIZE_PATTERNS
 
 DEFAULT_FOLD_LIMIT = 1024
 """Largest result (in elements) that constant folding materializes."""
@@ -167,6 +174,7 @@ class DfcCanonicalizePass(ModulePass):
             CanonicalizationRewritePattern(),
             FoldConstantOperands(ctx, self.fold_limit),
             *DFG_CANONICALIZATION_PATTERNS,
+            *ZERO_SIZE_PATTERNS,
         ]
         applier = GreedyRewritePatternApplier(patterns, ctx=ctx, folding_enabled=True)
         PatternRewriteWalker(applier, post_walk_func=region_dce).rewrite_module(op)

@@ -49,7 +49,7 @@ from xdsl.utils.exceptions import DiagnosticException
 from dfc.backends.bitstream import ProgramError, encode
 from dfc.backends.bitstream.su_codec import SuCodecError, module_to_program
 from dfc.dialects.diagnostics import DfcDiagnosticError
-from dfc.dialects.su import SectionOp, UnitOp, sections
+from dfc.dialects.su import SectionOp, UnitOp, memories, sections
 from dfc.dialects.su.chip_checks import CHIP_ATTR, module_chip
 
 
@@ -61,6 +61,13 @@ def _verify_message(message: str) -> str:
     if message.startswith(prefix):
         message = message[len(prefix) :]
     return message.split("\n\n", 1)[0].strip()
+
+
+def _outputs_known(module: builtin.ModuleOp) -> bool:
+    """Whether the module has output memories and each is empty or has an
+    initial image (then a program with no section computes them)."""
+    outputs = [m for m in memories(module) if m.role.data == "output"]
+    return bool(outputs) and all(m.init is not None or m.num_bytes == 0 for m in outputs)
 
 
 def check_emittable(module: builtin.ModuleOp, *, allow_virtual: bool = False) -> None:
@@ -76,7 +83,10 @@ def check_emittable(module: builtin.ModuleOp, *, allow_virtual: bool = False) ->
     chip, problem = module_chip(module)
     if chip is None:
         raise DfcDiagnosticError(module, f"cannot emit a bitstream: {problem}")
-    if not sections(module):
+    if not sections(module) and not _outputs_known(module):
+        # A program without sections is a real one only when every output is
+        # known without running anything (empty, or an initial image such as
+        # the identity of a reduction over an empty axis).
         raise DfcDiagnosticError(
             module, "cannot emit a bitstream: the module has no su.section"
         )

@@ -29,11 +29,14 @@ from .program import (
     DIRECTIONS,
     DTYPE_BYTES,
     DTYPES,
+    FORMAT_1_0_STAGE_OPS,
+    MODIFIERS_OF,
     NETWORKS,
     REDUCE_OPS,
     ROLES,
     SCAN_OPS,
     SOURCE_KINDS,
+    STAGE_MODIFIERS,
     STAGE_OPS,
     TEMPLATES,
     TIERS,
@@ -59,7 +62,10 @@ if TYPE_CHECKING:
 
 MAGIC = b"DFCB"
 VERSION_MAJOR = 1
-VERSION_MINOR = 0
+VERSION_MINOR = 1
+"""The newest minor version this code reads and writes. 1.1 adds the
+`STAGE_MODIFIER` register; a file that uses no 1.1 feature is written as 1.0,
+byte for byte what a 1.0 writer gives."""
 NONE = 0xFFFFFFFF
 """A u32 reference that refers to nothing (e.g. a memory without initial image)."""
 
@@ -224,6 +230,7 @@ _REGISTER_LIST = [
     Register("STAGES", 0x0120, ("pcu",)),
     Register("STAGE_OP", 0x0121, ("pcu",), True),
     Register("STAGE_SOURCE", 0x0122, ("pcu",), True),
+    Register("STAGE_MODIFIER", 0x0123, ("pcu",), True),
     Register("CONSTANTS", 0x0130, ("pcu",)),
     Register("CONSTANT", 0x0131, ("pcu",), True),
     Register("REDUCE_OP", 0x0140, ("pcu",)),
@@ -263,6 +270,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "network": NETWORKS,
     "template": TEMPLATES,
     "stage op": STAGE_OPS,
+    "stage modifier": STAGE_MODIFIERS,
     "source kind": SOURCE_KINDS,
     "reduce op": REDUCE_OPS,
     "scan op": SCAN_OPS,
@@ -402,6 +410,10 @@ def unit_registers(unit: Unit, images: _Images | None = None) -> list[tuple[int,
                 regs.append(
                     (R["STAGE_SOURCE"] << 16 | element, kind << 32 | source.index)
                 )
+            if stage.modifier is not None:
+                regs.append(
+                    (R["STAGE_MODIFIER"] << 16 | j, STAGE_MODIFIERS.index(stage.modifier))
+                )
         for k, value in enumerate(unit.constants):
             regs.append((R["CONSTANT"] << 16 | k, _constant_word(unit.dtype, value)))
         if unit.template == "reduce":
@@ -528,6 +540,20 @@ def _section_chunk(
     return b"".join(parts)
 
 
+def _minor_version(program: Program) -> int:
+    """1 when the program uses a format 1.1 feature (a stage modifier, a stage
+    op `floor`, `ceil`, `sin` or `cos`), else 0:
+    files that 1.0 readers can read are written as 1.0."""
+    for section in program.sections:
+        for unit in section.units:
+            if isinstance(unit, Pcu) and any(
+                s.modifier or STAGE_OPS.index(s.op) >= FORMAT_1_0_STAGE_OPS
+                for s in unit.stages
+            ):
+                return 1
+    return 0
+
+
 def encode(program: Program) -> bytes:
     """The `.dfcb` bytes of `program` (deterministic). Raises `ProgramError` if the
     program breaks a structural rule."""
@@ -575,7 +601,7 @@ def encode(program: Program) -> bytes:
     header = HEADER.struct.pack(
         MAGIC,
         VERSION_MAJOR,
-        VERSION_MINOR,
+        _minor_version(program),
         file_bytes,
         len(fp),
         b"\0\0\0",
@@ -1296,7 +1322,18 @@ def _decode_unit(regs: _Registers, u, kind, name, routes, dmas, image, budget) -
                         f"stage {j} source {s}: kind code {skind} does not exist"
                     )
                 sources.append(Source(SOURCE_KINDS[skind], index))
-            stages.append(Stage(STAGE_OPS[op], tuple(sources)))
+            modifier = None
+            if regs.has("STAGE_MODIFIER", j):
+                code = regs.take("STAGE_MODIFIER", j)
+                allowed = MODIFIERS_OF.get(STAGE_OPS[op], ())
+                if code >= len(STAGE_MODIFIERS) or STAGE_MODIFIERS[code] not in allowed:
+                    raise regs.fail(
+                        f"stage {j} ('{STAGE_OPS[op]}'): modifier code {code} is not "
+                        "one it takes",
+                        R["STAGE_MODIFIER"] << 16 | j,
+                    )
+                modifier = STAGE_MODIFIERS[code]
+            stages.append(Stage(STAGE_OPS[op], tuple(sources), modifier))
         constants = []
         for k in range(regs.count("CONSTANTS")):
             word = regs.take("CONSTANT", k)

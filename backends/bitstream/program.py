@@ -69,8 +69,24 @@ STAGE_OPS = (
     "not",
     "shl",
     "shr",
+    "floor",
+    "ceil",
+    "sin",
+    "cos",
 )
 """Same names and order as `dfc.backends.chip.STAGE_OPS` (a test checks)."""
+FORMAT_1_0_STAGE_OPS = 26
+"""Stage op codes below this exist in format 1.0; `floor`, `ceil`, `sin` and
+`cos` (26-29) are format 1.1."""
+CMP_PREDICATES = ("lt", "le", "gt", "ge", "eq", "ne")
+STAGE_MODIFIERS = (*CMP_PREDICATES, "f32", "bf16", "i32", "i8")
+"""Stage modifiers (format 1.1, register `STAGE_MODIFIER`): the predicate of a
+`cmp` stage, the target type of a `cast` stage."""
+MODIFIERS_OF: dict[str, tuple[str, ...]] = {
+    "cmp": CMP_PREDICATES,
+    "cast": ("f32", "bf16", "i32", "i8"),
+}
+"""Which stage ops take which modifiers; every other op takes none."""
 SOURCE_KINDS = ("in", "s", "c", "ctr")
 REDUCE_OPS = ("add", "max", "min")
 SCAN_OPS = ("add", "max", "min", "mul")
@@ -116,13 +132,18 @@ class Source:
 
 @dataclass(frozen=True)
 class Stage:
-    """One pipeline stage: a vector op on its sources."""
+    """One pipeline stage: a vector op on its sources. `modifier` is a `cmp`
+    stage's predicate or a `cast` stage's target type (format 1.1); a `cmp`
+    without one is `lt` and a `cast` without one rounds to the unit's type
+    (format 1.0)."""
 
     op: str
     sources: tuple[Source, ...]
+    modifier: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.op}({', '.join(map(str, self.sources))})"
+        name = self.op if self.modifier is None else f"{self.op}.{self.modifier}"
+        return f"{name}({', '.join(map(str, self.sources))})"
 
 
 @dataclass(frozen=True)
@@ -426,6 +447,11 @@ def _pcu(where: str, unit: Pcu) -> None:
         if not isinstance(stage, Stage):
             _fail(here, "expected a Stage")
         _choice(f"{here}.op", stage.op, STAGE_OPS)
+        if stage.modifier is not None:
+            allowed = MODIFIERS_OF.get(stage.op)
+            if allowed is None:
+                _fail(f"{here}.modifier", f"'{stage.op}' takes no modifier")
+            _choice(f"{here}.modifier", stage.modifier, allowed)
         _tuple(f"{here}.sources", stage.sources)
         if len(stage.sources) > 16:
             _fail(here, f"{len(stage.sources)} sources; at most 16")

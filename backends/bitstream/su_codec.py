@@ -22,9 +22,10 @@ format stores. `program_to_module` writes the canonical spelling of each field:
 
 Refused when encoding, with an error naming the op: maps with `floordiv`, `mod`
 or `ceildiv`; an indexed (gather / scatter) map whose outermost counter also
-appears in it (the index stands in for that counter in the bitstream); `cmp` /
-`cast` stages (format 1.0 has no field for their modifier); a PMU `init` whose
-element type is not the PMU's.
+appears in it (the index stands in for that counter in the bitstream); a
+`cast.i1` stage (the format's cast targets are the unit types); a PMU `init`
+whose element type is not the PMU's. Stage modifiers (`cmp.lt`, `cast.bf16`)
+are the format 1.1 register `STAGE_MODIFIER`.
 
 ```mlir
 %t = su.pmu @m1 (%i) {bytes = 64 : i64, banks = 4 : i64, dtype = f32, gather = true,
@@ -94,6 +95,7 @@ from dfc.dialects.su.types import type_name
 
 from .program import (
     DTYPE_BYTES,
+    MODIFIERS_OF,
     AddressGen,
     Agcu,
     InputPort,
@@ -328,14 +330,19 @@ def _unit(section: SectionOp, unit: UnitOp) -> Unit:
 def _pcu(where: str, unit: PcuOp, common: dict[str, object]) -> Pcu:
     stages: list[Stage] = []
     for index, stage in enumerate(unit.stage_list()):
-        if stage.modifier is not None:
+        if stage.modifier is not None and stage.modifier not in MODIFIERS_OF.get(
+            stage.op, ()
+        ):
             raise SuCodecError(
-                f"{where}: stage {index} is '{stage.op}.{stage.modifier}'; bitstream "
-                f"format 1.0 has no field for the modifier of '{stage.op}', so it "
-                "cannot be encoded"
+                f"{where}: stage {index} is '{stage.op}.{stage.modifier}'; the "
+                f"bitstream format has no '{stage.op}' modifier '{stage.modifier}'"
             )
         stages.append(
-            Stage(stage.op, tuple(Source(s.kind, s.index) for s in stage.sources))
+            Stage(
+                stage.op,
+                tuple(Source(s.kind, s.index) for s in stage.sources),
+                stage.modifier,
+            )
         )
     constants: list[float | int] = []
     for value in unit.constant_values():
@@ -561,7 +568,13 @@ def _unit_op(where: str, unit: Unit, results: list[StreamType]) -> UnitOp:
         if unit.accumulate is not None:
             attrs["accumulate"] = _element_type(unit.accumulate)
         attrs["stages"] = ArrayAttr(
-            [StageAttr(s.op, [str(src) for src in s.sources]) for s in unit.stages]
+            [
+                StageAttr(
+                    s.op if s.modifier is None else f"{s.op}.{s.modifier}",
+                    [str(src) for src in s.sources],
+                )
+                for s in unit.stages
+            ]
         )
         if unit.constants:
             element = {"f32": f32, "bf16": f32, "i32": i32, "i8": i8}[unit.dtype]

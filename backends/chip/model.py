@@ -64,6 +64,12 @@ STAGE_OPS = (
     "not",
     "shl",
     "shr",
+    # rounding and trigonometry (tail stage; bitstream format 1.1, appended so
+    # that the codes above keep their values)
+    "floor",
+    "ceil",
+    "sin",
+    "cos",
 )
 """The operations a pipeline stage can be configured to; one per stage."""
 

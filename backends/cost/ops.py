@@ -294,8 +294,10 @@ def _choose_tile(p: OpProfile, chip: Chip) -> tuple[int, ...]:
     until every staged operand's double buffer fits one PMU."""
     lanes = chip.compute.lanes
     cap = TILE_CAP_VECTORS * lanes
+    # A loop of extent 0 (a zero-size tensor; `canonicalize` folds such ops)
+    # still gets a tile of 1: tile sizes are >= 1, and the op has no work.
     tile = [
-        e if (p.two_pass and k == "reduction") else min(e, cap)
+        max(1, e if (p.two_pass and k == "reduction") else min(e, cap))
         for e, k in zip(p.space.extents, p.space.kinds, strict=True)
     ]
     limit = chip.memory.bytes
@@ -325,13 +327,17 @@ def max_parallelism(p: OpProfile, chip: Chip) -> int:
 
 def _max_parallelism(p: OpProfile, chip: Chip) -> int:
     """Most units the op can use: independent tiles when its parallel loops are
-    cut down to one vector (the vectorized loop) or one element (the others)."""
+    cut down to one vector (the vectorized loop) or one element (the others);
+    at least one (an op over a zero-size tensor runs on one unit, doing nothing)."""
     vec = p.vector_loop
     lanes = chip.compute.lanes
-    return math.prod(
-        -(-e // (lanes if d == vec else 1))
-        for d, (e, k) in enumerate(zip(p.space.extents, p.space.kinds, strict=True))
-        if k == "parallel"
+    return max(
+        1,
+        math.prod(
+            -(-e // (lanes if d == vec else 1))
+            for d, (e, k) in enumerate(zip(p.space.extents, p.space.kinds, strict=True))
+            if k == "parallel"
+        ),
     )
 
 

@@ -334,6 +334,10 @@ _FLOAT_OPS: dict[str, Callable[..., np.ndarray]] = {
     "tanh": np.tanh,
     "erf": _erf,
     "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "sin": np.sin,
+    "cos": np.cos,
     "cmp": lambda a, b: (a < b).astype(a.dtype),
     "select": lambda c, a, b: np.where(c != 0, a, b),
     "cast": lambda a: a,
@@ -362,6 +366,38 @@ _INT_OPS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
+_PREDICATES: dict[str, Callable[..., np.ndarray]] = {
+    "lt": np.less,
+    "le": np.less_equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "eq": np.equal,
+    "ne": np.not_equal,
+}
+"""`cmp.<predicate>` (format 1.1): IEEE comparisons, so NaN compares unequal to
+everything (also to itself) and equal infinities compare equal."""
+
+
+def _modified(op: str, modifier: str) -> Callable[..., np.ndarray] | None:
+    """The function of a stage with a modifier: `cmp.<predicate>` gives 1/0 in
+    the unit's type; `cast.<type>` rounds (floats) or truncates toward zero and
+    wraps (integers) to the type, the result staying in the unit's type."""
+    if op == "cmp" and modifier in _PREDICATES:
+        predicate = _PREDICATES[modifier]
+        return lambda a, b: predicate(a, b).astype(a.dtype)
+    if op == "cast" and modifier in NUMPY_DTYPES:
+        target = NUMPY_DTYPES[modifier]
+
+        def cast(a: np.ndarray) -> np.ndarray:
+            if np.dtype(target).kind == "i" and a.dtype.kind == "f":
+                a = np.trunc(np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0))
+                return a.astype(np.int64).astype(target)
+            return a.astype(target)
+
+        return cast
+    return None
+
+
 def compute_dtype(dtype: str) -> np.dtype:
     """The numpy type arithmetic runs in: f32 for f32 and bf16 (rounded back to bf16
     after every stage), int64 for the integer types (wrapped after every stage)."""
@@ -388,6 +424,8 @@ def run_stages(
     for j, stage in enumerate(unit.stages):
         args = [_source(where, unit, inputs, results, shape, s) for s in stage.sources]
         op = ops.get(stage.op)
+        if stage.modifier is not None:
+            op = _modified(stage.op, stage.modifier)
         if op is None:
             raise SimulationError(
                 f"{where}: stage {j} '{stage.op}' is not defined on {unit.dtype}"

@@ -308,6 +308,10 @@ UNARY_STAGE_OPS = frozenset(
         "tanh",
         "erf",
         "sigmoid",
+        "floor",
+        "ceil",
+        "sin",
+        "cos",
         "cast",
         "not",
     ]

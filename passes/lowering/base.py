@@ -28,6 +28,7 @@ import importlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
@@ -482,6 +483,21 @@ class Lowerer:
             for i in indices:
                 if i in self.outputs:
                     continue
+                constant = self.constants.get(value)
+                if _is_empty(value) or constant is not None:
+                    # a value known at compile time (a constant, e.g. the
+                    # identity of a reduction over an empty axis, or a tensor
+                    # without elements) is the output memory's initial image:
+                    # no section copies it
+                    ref = self.program.memory(
+                        f"out{i}",
+                        shape_of(value),
+                        memory_dtype(constant, value),
+                        "output",
+                        init=None if _is_empty(value) else _constant_data(constant),
+                    )
+                    self.outputs[i] = ref
+                    continue
                 source = self.memory_for(value)
                 ref = self.program.memory(
                     f"out{i}", source.shape, source.dtype, "output"
@@ -502,6 +518,19 @@ class Lowerer:
                 self.constants[op.results[0]] = op
                 i += 1
                 continue
+            if op.results and all(_is_empty(r) for r in op.results):
+                # a zero-size result holds no data: it needs no unit, only its
+                # (empty) memory (`canonicalize` normally folds it away)
+                for result in op.results:
+                    self.result_memory(op, result)
+                i += 1
+                continue
+            if any(_is_empty(v) for v in op.operands):
+                raise LoweringError(
+                    op,
+                    f"'{op.name}' reads a zero-size operand but its result is not "
+                    "empty; run canonicalize first (it folds such ops to constants)",
+                )
             key = group_key(op)
             if key is not None:
                 j = i + 1
@@ -543,6 +572,20 @@ class Lowerer:
             return
         out = self.result_memory(op, op.results[0])
         lowering(self.program, op, operands, out)
+
+
+def _constant_data(op: Operation | None) -> Any:
+    """The array a `dfg.constant` holds."""
+    import numpy as np
+
+    from dfc.backends.reference.interpreter import attribute_array
+
+    return np.asarray(attribute_array(op.value))  # type: ignore[attr-defined]
+
+
+def _is_empty(value: SSAValue) -> bool:
+    """Whether `value` is a tensor with a dimension of extent 0."""
+    return 0 in shape_of(value)
 
 
 def copy(program: ProgramBuilder, source: MemRef, dest: MemRef) -> None:

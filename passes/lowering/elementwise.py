@@ -26,6 +26,7 @@ import math
 import numpy as np
 from xdsl.ir import Operation, SSAValue
 
+from dfc.backends.chip import Chip
 from dfc.dialects.dfg.base import element_type_of, shape_of
 from dfc.dialects.dfg.elementwise import OPS as ELEMENTWISE_OPS
 
@@ -62,6 +63,14 @@ DIRECT_FLOAT = {
     "dfg.erf": "erf",
     "dfg.sigmoid": "sigmoid",
 }
+TAIL_FLOAT = {
+    "dfg.floor": "floor",
+    "dfg.ceil": "ceil",
+    "dfg.sin": "sin",
+    "dfg.cos": "cos",
+}
+"""Float ops that are one stage on chips whose PCU has the stage op (the SN40L
+tail stage, bitstream format 1.1); elsewhere they are not lowered."""
 DIRECT_INT = {
     "dfg.add": "add",
     "dfg.sub": "sub",
@@ -184,7 +193,7 @@ def _lower_rows(
                     )
                     env[value] = graph.input(ref.stream(sb, walk))
             sources.append(env[value])
-        env[op.results[0]] = expand(graph, op, sources, dtype, chip.name)
+        env[op.results[0]] = expand(graph, op, sources, dtype, chip)
     nodes: list[Node] = []
     for v in stored:
         node = env[v]
@@ -206,7 +215,7 @@ def _par(op: Operation) -> int:
 
 
 def expand(
-    g: StageGraph, op: Operation, src: list[Node | float], dtype: str, chip: str
+    g: StageGraph, op: Operation, src: list[Node | float], dtype: str, chip: Chip
 ) -> Node | float:
     """The stages computing `op` from its operand nodes (see the table in
     docs/lowering.md)."""
@@ -215,6 +224,8 @@ def expand(
     direct = DIRECT_FLOAT if is_float else DIRECT_INT
     if name in direct:
         return g.add(direct[name], *src)
+    if is_float and name in TAIL_FLOAT and TAIL_FLOAT[name] in chip.compute.stage_ops:
+        return g.add(TAIL_FLOAT[name], *src)
     if name == "dfg.relu":
         return g.add("max", src[0], 0.0)
     if name == "dfg.gelu":
@@ -306,26 +317,15 @@ def expand(
             "|n| <= 8 and +-0.5)",
         )
     raise LoweringError(
-        op, f"'{name}' on {dtype} has no stage expansion on '{chip}' (no stage op)"
+        op, f"'{name}' on {dtype} has no stage expansion on '{chip.name}' (no stage op)"
     )
 
 
 def _compare(g: StageGraph, pred: str, a: Node | float, b: Node | float) -> Node:
-    """`a <pred> b` as 1/0 without `cmp` (bitstream format 1.0 cannot encode
-    its predicate): `x != 0` is `select(x, 1, 0)`, and `a < b` holds exactly
-    when `max(a, b) - a != 0`. Exact for integers and finite floats; NaN
-    operands give false except for `lt`/`gt` (true), and two equal infinities
-    compare unequal (docs/lowering.md)."""
-    if pred in ("gt", "ge"):
-        a, b = b, a
-        pred = "lt" if pred == "gt" else "le"
-    if pred == "lt":
-        return g.add("select", g.add("sub", g.add("max", a, b), a), 1.0, 0.0)
-    if pred == "le":
-        return g.add("select", g.add("sub", g.add("max", a, b), b), 0.0, 1.0)
-    if pred == "eq":
-        return g.add("select", g.add("sub", a, b), 0.0, 1.0)
-    return g.add("select", g.add("sub", a, b), 1.0, 0.0)
+    """`a <pred> b` as 1/0: one `cmp.<pred>` stage (bitstream format 1.1 stores
+    the predicate), with IEEE semantics: NaN compares unequal to everything,
+    equal infinities compare equal (docs/lowering.md)."""
+    return g.add(f"cmp.{pred}", a, b)
 
 
 def program_elementwise(program, op, operands, out):  # type: ignore[no-untyped-def]

@@ -140,7 +140,7 @@ def fuse_epilogue(lowerer: Lowerer, ops: list[Operation], i: int) -> int:
                         )
                         env[value] = graph.input(ref.stream(sb, walk))
                 sources.append(env[value])
-            env[member.results[0]] = expand(graph, member, sources, dtype, chip.name)
+            env[member.results[0]] = expand(graph, member, sources, dtype, chip)
         nodes: list[Node] = []
         for v in stored:
             node = env[v]

@@ -43,3 +43,13 @@ func.func @alternating(%x: tensor<2x3x2x3x2xf32>) -> tensor<2x2x2xf32> {
   %0 = dfg.reduce_sum %x {axes = array<i64: 1, 3>, keepdims = false} : (tensor<2x3x2x3x2xf32>) -> tensor<2x2x2xf32>
   func.return %0 : tensor<2x2x2xf32>
 }
+
+// -----
+
+/// A reduction over an empty axis that `canonicalize` did not fold: its value
+/// is a constant, not a computation.
+func.func @reduce_empty_axis(%x: tensor<2x0xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'dfg.reduce_sum' reads a zero-size operand but its result is not empty; run canonicalize first (it folds such ops to constants)}}
+  %0 = dfg.reduce_sum %x {axes = array<i64: 1>, keepdims = false} : (tensor<2x0xf32>) -> tensor<2xf32>
+  func.return %0 : tensor<2xf32>
+}

@@ -17,12 +17,12 @@
 /// The weight w is a dense_resource blob read by both sections: the bitstream
 /// stores its image once.
 
-// CHECK-LABEL: builtin.module attributes {su.chip = "sn40l", su.chip_fingerprint = "be199e811329a77f"} {
+// CHECK-LABEL: builtin.module attributes {su.chip = "sn40l", su.chip_fingerprint = "a7d3e7d77b4b785e"} {
 // CHECK:         su.memory @w {tier = "hbm", offset = 512 : i64, type = tensor<4x32xf32>, role = "weight", init = dense_resource<w> : tensor<4x32xf32>}
 // CHECK:         su.section @s0
 // CHECK:         su.section @s1
 
-builtin.module attributes {su.chip = "sn40l", su.chip_fingerprint = "be199e811329a77f"} {
+builtin.module attributes {su.chip = "sn40l", su.chip_fingerprint = "a7d3e7d77b4b785e"} {
   su.memory @x {tier = "hbm", offset = 0 : i64, type = tensor<4x32xf32>, role = "input"}
   su.memory @w {tier = "hbm", offset = 512 : i64, type = tensor<4x32xf32>, role = "weight", init = dense_resource<w> : tensor<4x32xf32>}
   su.memory @t {tier = "ddr", offset = 0 : i64, type = tensor<32x4xf32>, role = "scratch"}

@@ -3,7 +3,7 @@
 // RUN: dfc-translate --mlir-to-bitstream %S/../../dialects/su/sn40l-program.mlir -o %t.dfcb
 // RUN: dfc-objdump %t.dfcb | filecheck %s
 
-// CHECK:      chip: sn40l, fingerprint be199e811329a77f
+// CHECK:      chip: sn40l, fingerprint a7d3e7d77b4b785e
 // CHECK:      memories (4):
 // CHECK:        @w          hbm offset 512, 4x32 f32 (512 bytes), weight, init 512 bytes
 // CHECK:      images (1):
