@@ -18,9 +18,11 @@ from dfc.dialects.dfg import reduction as red
 from dfc.dialects.dfg.base import bool_attr, i64_array, is_float, normalize_axis
 
 from ..importer import Unsupported
+from ..types import onnx_to_element_type
 from . import converter
 from .common import binary, cast, element, scalar, shape, tensor, unary
 from .linalg import broadcast_to, np_dtype, per_channel, reshape, transpose
+from .narrow_float import is_narrow_float, stepwise_attention
 from .reduction import reduce
 
 
@@ -326,6 +328,26 @@ def _attention(ctx):
             mask = ctx.add(op).results[0]
         if element(mask) != i1:
             mask = cast(ctx, mask, element(q))
+    if is_narrow_float(element(q)):
+        # bf16/f16: one dfg op per step of onnx.reference's computation, so
+        # the result rounds where the reference's does (narrow_float.py).
+        precision = ctx.attrs.get("softmax_precision")
+        softmax_element = None
+        if precision is not None:
+            softmax_element = onnx_to_element_type(int(precision))
+            if softmax_element is None or not is_float(softmax_element):
+                raise Unsupported(f"softmax_precision {precision} is not supported")
+        y, scores = stepwise_attention(
+            ctx,
+            q,
+            k,
+            v,
+            mask,
+            float(ctx.attrs["scale"]) if "scale" in ctx.attrs else None,
+            past if ctx.attrs.get("is_causal", 0) else None,
+            softmax_element,
+        )
+        return _attention_outputs(ctx, y, present, scores, rank)
     attributes = {}
     if "scale" in ctx.attrs:
         attributes["scale"] = FloatAttr(float(ctx.attrs["scale"]), f32)
@@ -350,14 +372,26 @@ def _attention(ctx):
         attributes=attributes,
     )
     y = ctx.add(op).results[0]
-    if rank == 3:
-        y = transpose(ctx, y, (0, 2, 1, 3))
-        y = reshape(ctx, y, (b, lq, h * shape(v)[-1]))
-    outputs: list = [y, *present]
+    scores = None
     if _output_requested(ctx, 3):
         from .linalg import matmul
 
         scores = matmul(ctx, q, k, transpose_b=True)
         scale = float(ctx.attrs.get("scale", 1.0 / math.sqrt(shape(q)[-1])))
-        outputs.append(binary(ctx, ew.MulOp, scores, scalar(ctx, scale, scores)))
+        scores = binary(ctx, ew.MulOp, scores, scalar(ctx, scale, scores))
+    return _attention_outputs(ctx, y, present, scores, rank)
+
+
+def _attention_outputs(
+    ctx, y: SSAValue, present: list[SSAValue], scores, rank: int
+) -> list:
+    """`[Y, present_key, present_value]`, plus `qk_matmul_output` when the
+    node asks for it; a 3-D model gets `Y` back as `[B, Lq, H*Dv]`."""
+    if rank == 3:
+        b, h, lq, dv = shape(y)
+        y = transpose(ctx, y, (0, 2, 1, 3))
+        y = reshape(ctx, y, (b, lq, h * dv))
+    outputs: list = [y, *present]
+    if _output_requested(ctx, 3):
+        outputs.append(scores)
     return outputs

@@ -19,6 +19,7 @@ from ..importer import Unsupported
 from . import converter
 from .common import binary, element, scalar, shape, tensor, unary
 from .linalg import reshape
+from .narrow_float import is_narrow_float, stepwise_softmax
 
 # ---------------------------------------------------------------------------
 # Reductions
@@ -237,10 +238,15 @@ def _register_softmax(op_type: str, op_cls) -> None:
         rank = len(dims)
         if rank == 0:
             raise Unsupported(f"{op_type} of a rank-0 tensor is not supported")
+        # bf16/f16 Softmax rounds after each numpy step, as onnx.reference
+        # does (narrow_float.py); LogSoftmax keeps its single rounding.
+        stepwise = op_cls is norm.SoftmaxOp and is_narrow_float(element(x))
         if ctx.opset >= 13:
             axis = normalize_axis(int(ctx.attrs.get("axis", -1)), rank)
             if axis is None:
                 raise Unsupported(f"axis {ctx.attrs.get('axis')} is out of range")
+            if stepwise:
+                return stepwise_softmax(ctx, x, axis, guard_masked_rows=False)
             op = op_cls.build(
                 operands=[x],
                 result_types=[x.type],
@@ -254,6 +260,10 @@ def _register_softmax(op_type: str, op_cls) -> None:
             raise Unsupported(f"axis {raw} is out of range")
         flat = (math.prod(dims[:axis]), math.prod(dims[axis:]))
         viewed = reshape(ctx, x, flat)
+        if stepwise:
+            return reshape(
+                ctx, stepwise_softmax(ctx, viewed, 1, guard_masked_rows=False), dims
+            )
         op = op_cls.build(
             operands=[viewed],
             result_types=[tensor(element(x), flat)],
