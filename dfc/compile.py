@@ -111,6 +111,11 @@ class CompileReport:
     configuration-load and run cycles."""
     kernel_rows: list[dict[str, Any]] = field(default_factory=list)
     """Per `dfg.kernel`: ops, the cost model's units, bound and estimated time."""
+    tensor_rows: list[dict[str, Any]] = field(default_factory=list)
+    """Per tensor `dfg-place-memory` placed (function arguments, weights,
+    kernel results): `tensor`, `type`, `tier`, `offset`, `bytes`."""
+    tier_peak: dict[str, int] = field(default_factory=dict)
+    """Peak bytes per memory tier (`dfg.tier_peak`)."""
     simulation: SimSummary | None = None
     unfused: dict[str, Any] | None = None
     """`{"seconds", "sections", "speedup"}` of the `fusion=none` build, when compared."""
@@ -391,6 +396,7 @@ class Artifact:
             if section.name in by_name:
                 by_name[section.name]["config_cycles"] = section.config_cycles
                 by_name[section.name]["run_cycles"] = section.run_cycles
+                by_name[section.name].update(_section_bound(section))
         self.report.simulation = SimSummary(
             cycles=result.cycles,
             seconds=result.seconds,
@@ -416,6 +422,9 @@ def compile(  # noqa: A001 - the public name DESIGN.md fixes
     after_pass: Callable[[str, ModuleOp], None] | None = None,
     stop_after: str | None = None,
     reproducer: str | os.PathLike[str] | None = None,
+    on_stage: Callable[[str, int, int], None] | None = None,
+    resume_after: str | None = None,
+    congestion_map: str | os.PathLike[str] | None = None,
 ) -> Artifact:
     """Compile `model` for `chip` with the whole `COMPILE_PIPELINE`.
 
@@ -428,7 +437,14 @@ def compile(  # noqa: A001 - the public name DESIGN.md fixes
     IR before each pass and, when a pass fails with an internal error (not a
     diagnostic), write it to PATH with the `dfc-opt` command that reruns the
     failing pass and the rest (a note on the exception says so).
-    Raises `CompileError` with located messages.
+    `on_stage(name, index, total)` is called before each stage starts (the
+    import is stage 0; `total` counts the import and the passes that will
+    run; it is 0 while importing, before the pipeline is known).
+    `resume_after=STAGE`: the model is IR that `stop_after=STAGE` wrote;
+    run the stages after it (default: guessed from the IR, see
+    `_resume_point`). `congestion_map=PATH`: `su-route` writes its link
+    demand there as JSON (also when routing fails). Raises `CompileError` with
+    located messages.
     """
     from dfc.backends.chip import ChipModelError, load_chip
     from dfc.passes.pipelines import compile_pipeline, pipeline_text
@@ -444,6 +460,8 @@ def compile(  # noqa: A001 - the public name DESIGN.md fixes
         raise CompileError(f"cannot load chip '{chip_name}': {error}") from None
 
     stages: list[tuple[str, float]] = []
+    if on_stage is not None:
+        on_stage("import", 0, 0)
     start = time.perf_counter()
     module, label = _import(model, example_args, input_shapes)
     stages.append(("import", time.perf_counter() - start))
@@ -452,9 +470,18 @@ def compile(  # noqa: A001 - the public name DESIGN.md fixes
     if stop_after == "import":
         raise StoppedAfter("import", module)
 
-    resume = _resume_point(module, chip_name)
-    source = None if resume == RESUME_SU_AFTER else module.clone()
     specs = compile_pipeline(chip_name, FUSION_STRATEGIES[fusion], seed)
+    if congestion_map is not None:
+        specs = [
+            (n, {**o, "congestion-map": os.fspath(congestion_map)} if n == "su-route" else o)
+            for n, o in specs
+        ]
+    resume = _resume_point(module, chip_name)
+    if resume_after is not None:
+        resume = _check_resume(resume, resume_after, [n for n, _ in specs])
+    names = [n for n, _ in specs]
+    is_su = resume is not None and names.index(resume) >= names.index(RESUME_SU_AFTER)
+    source = None if is_su else module.clone()
     if resume is not None:
         names = [name for name, _ in specs]
         specs = specs[names.index(resume) + 1 :]
@@ -485,6 +512,8 @@ def compile(  # noqa: A001 - the public name DESIGN.md fixes
     ctx: Context = make_context()
     bitstream = b""
     for index, ((name, _), pass_) in enumerate(zip(specs, passes, strict=False)):
+        if on_stage is not None:
+            on_stage(name, index + 1, len(passes) + 1)
         before = module.clone() if reproducer is not None else None
         start = time.perf_counter()
         try:
@@ -503,6 +532,7 @@ def compile(  # noqa: A001 - the public name DESIGN.md fixes
         stages.append((name, time.perf_counter() - start))
         if name == "dfg-place-memory":
             _kernel_figures(module, chip_model, report)
+            _tensor_figures(module, report)
         if after_pass is not None:
             after_pass(name, module)
         if name == stop_after:
@@ -510,6 +540,31 @@ def compile(  # noqa: A001 - the public name DESIGN.md fixes
     _su_figures(module, report)
     report.bitstream_bytes = len(bitstream)
     return Artifact(bitstream, module, report, chip_model, source)
+
+
+def _check_resume(detected: str | None, resume_after: str, names: list[str]) -> str | None:
+    """The stage to resume after, when the caller names it: it must be a stage
+    of the pipeline, and the IR must be of its level (graph IR before
+    `convert-dfg-to-su`, su IR from it on)."""
+    if resume_after == "import":
+        wanted = None
+    elif resume_after in names:
+        wanted = resume_after
+    else:
+        raise CompileError(
+            f"cannot resume after '{resume_after}': not a stage of the pipeline "
+            "(import, " + ", ".join(names) + ")"
+        )
+    su_from = names.index(RESUME_SU_AFTER)
+    wants_su = wanted is not None and names.index(wanted) >= su_from
+    is_su = detected == RESUME_SU_AFTER
+    if wants_su != is_su:
+        level = "su IR" if is_su else "graph (dfg) IR"
+        raise CompileError(
+            f"cannot resume after '{resume_after}': the input is {level}, but that "
+            f"stage leaves {'su IR' if wants_su else 'graph (dfg) IR'}"
+        )
+    return wanted
 
 
 def _write_reproducer(
@@ -535,6 +590,25 @@ def _write_reproducer(
     )
     write_bytes_atomically(target, (header + print_mlir(module)).encode())
     error.add_note(f"reproducer: {target}; rerun with: {command}")
+
+
+SECTION_BOUNDS = {"pcu": "compute", "pmu": "on-chip memory", "agcu": "off-chip"}
+"""A section's simulated bound, by the type of its busiest unit."""
+
+
+def _section_bound(section: Any) -> dict[str, Any]:
+    """`bound` and `busiest` (busy fraction) of a simulated section: the unit
+    type whose busiest unit is busy the largest share of the run (a section
+    whose DMA engines never rest is off-chip bound)."""
+    total = max(float(section.run_cycles), 1e-9)
+    best_kind, best = "", -1.0
+    for unit in section.units:
+        fraction = unit.busy_cycles / total
+        if fraction > best:
+            best_kind, best = unit.kind, fraction
+    if best < 0:
+        return {}
+    return {"bound": SECTION_BOUNDS.get(best_kind, best_kind), "busiest": min(best, 1.0)}
 
 
 def _numpy_dtype(name: str) -> Any:
@@ -728,6 +802,60 @@ def _kernel_figures(module: ModuleOp, chip: Chip, report: CompileReport) -> None
     ]
 
 
+def _tensor_figures(module: ModuleOp, report: CompileReport) -> None:
+    """Every tensor `dfg-place-memory` gave a tier: function arguments
+    (`dfg.tier`), weights (`tier`), kernel results (`tiers`)."""
+    from xdsl.dialects import func
+    from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr
+
+    from dfc.dialects.dfg.annotations import TierAttr
+
+    rows: list[dict[str, Any]] = []
+
+    def add(name: str, type_: Any, tier: Any) -> None:
+        if isinstance(tier, TierAttr):
+            rows.append(
+                {
+                    "tensor": name,
+                    "type": str(type_),
+                    "tier": tier.tier.data,
+                    "offset": tier.offset.data,
+                    "bytes": tier.size.data,
+                }
+            )
+
+    for fn in module.ops:
+        if not isinstance(fn, func.FuncOp) or not fn.body.blocks:
+            continue
+        peak = fn.attributes.get("dfg.tier_peak")
+        if isinstance(peak, DictionaryAttr):
+            for tier, value in peak.data.items():
+                if isinstance(value, IntegerAttr):
+                    report.tier_peak[tier] = report.tier_peak.get(tier, 0) + int(
+                        value.value.data
+                    )
+        block = fn.body.block
+        for index, arg in enumerate(block.args):
+            attrs = fn.arg_attrs.data[index].data if fn.arg_attrs is not None else {}
+            add(arg.name_hint or f"arg{index}", arg.type, attrs.get("dfg.tier"))
+        weights = 0
+        for op in block.ops:
+            single = op.attributes.get("tier")
+            if single is not None and op.results:
+                # Constants folded by canonicalize lose their name hints.
+                name = op.results[0].name_hint or f"{op.name} #{weights}"
+                weights += 1
+                add(name, op.results[0].type, single)
+            many = op.attributes.get("tiers")
+            if isinstance(many, ArrayAttr):
+                symbol = op.attributes.get("sym_name")
+                stem = getattr(symbol, "data", None) or op.name
+                for k, (result, tier) in enumerate(zip(op.results, many.data, strict=False)):
+                    suffix = f"#{k}" if len(op.results) > 1 else ""
+                    add(result.name_hint or f"{stem}{suffix}", result.type, tier)
+    report.tensor_rows = rows
+
+
 def _su_figures(module: ModuleOp, report: CompileReport) -> None:
     from dfc.dialects.su import AgcuOp, PcuOp, PmuOp, sections
 
@@ -746,8 +874,20 @@ def _su_figures(module: ModuleOp, report: CompileReport) -> None:
                 1 for i in range(len(unit.inputs)) if i < len(routes) and routes[i]
             )
         report.streams += len(section.streams())
+        # What the section's compute units run: `matmul 4, map 2, reduce 1`.
+        templates: dict[str, int] = {}
+        for pcu in section.pcus():
+            templates[pcu.template_name] = templates.get(pcu.template_name, 0) + 1
+        ops = ", ".join(
+            f"{name} {n}" for name, n in sorted(templates.items(), key=lambda x: (-x[1], x[0]))
+        )
         report.section_rows.append(
-            {"section": section.symbol, **counts, "streams": len(section.streams())}
+            {
+                "section": section.symbol,
+                **counts,
+                "streams": len(section.streams()),
+                "ops": ops or "(data movement)",
+            }
         )
         for kind, n in counts.items():
             report.units[kind] = report.units.get(kind, 0) + n

@@ -3,6 +3,8 @@
     dfc-compile model.onnx --chip sn40l -o model.dfcb --report report.md
     dfc-compile model.mlir --chip tiny -o m.dfcb --simulate --check --report -
     dfc-compile model.onnx --stop-after dfg-place-memory -o graph.mlir
+    dfc-compile --resume-from graph.mlir -o model.dfcb
+    dfc-compile model.onnx --report report.html --floorplan plan.png --trace t.json
 
 The pipeline is `passes.pipelines.COMPILE_PIPELINE` (see docs/compiling.md);
 `dfc.compile` is the same thing as a library call. Errors are `file:line:col:
@@ -34,7 +36,7 @@ class UsageProblem(Exception):
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("model", type=click.Path(dir_okay=False), required=False)
 @click.option(
     "-o",
     "--output",
@@ -71,17 +73,63 @@ class UsageProblem(Exception):
     help="Print the IR to stderr after PASS ('import', a pass name, or 'all'; repeatable).",
 )
 @click.option(
+    "--dump-ir-after-all",
+    "dump_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write the IR after every stage to DIR/NN-STAGE.mlir (00 = import).",
+)
+@click.option(
     "--stop-after",
     default=None,
     metavar="PASS",
-    help="Stop after PASS and write its IR to -o (default stdout).",
+    help="Stop after PASS and write its IR to -o (default stdout), headed by a "
+    "comment that --resume-from reads.",
+)
+@click.option(
+    "--resume-from",
+    default=None,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Continue a compile from the IR --stop-after wrote (instead of MODEL).",
 )
 @click.option(
     "--report",
     "report_path",
     default=None,
     metavar="PATH",
-    help="Write the compile report (.md or .json; '-' = markdown to stdout).",
+    help="Write the compile report (.md, .json or .html; '-' = tables on stdout).",
+)
+@click.option(
+    "--floorplan",
+    "floorplan_path",
+    default=None,
+    metavar="PATH",
+    help="Draw the placed and routed chip (.png or .svg), with utilization.",
+)
+@click.option(
+    "--floorplan-sections",
+    default=None,
+    metavar="NAMES|N|all",
+    help="Sections in the floorplan: names (s0,s3), the N busiest, or all "
+    "(default: all up to 6, else the 6 busiest).",
+)
+@click.option(
+    "--congestion-map",
+    "congestion_path",
+    default=None,
+    metavar="PATH",
+    help="Write su-route's link demand (.json, or a .png/.svg picture); "
+    "written also when routing fails.",
+)
+@click.option(
+    "--trace",
+    "trace_path",
+    default=None,
+    metavar="PATH",
+    help="Write a Chrome/Perfetto trace: the compile stages and, with "
+    "--simulate, the simulator's events.",
 )
 @click.option(
     "--simulate", is_flag=True, help="Simulate the bitstream (functional + timing)."
@@ -119,13 +167,24 @@ class UsageProblem(Exception):
     help="On an internal error in a pass, write its input IR here with the dfc-opt command that reruns it.",
 )
 @click.option(
+    "-q", "--quiet", is_flag=True, help="No progress bar (none off a terminal anyway)."
+)
+@click.option(
     "--debug", is_flag=True, help="Show Python tracebacks on internal errors."
 )
 def main(**options: Any) -> None:
     """Compile MODEL (.onnx, .mlir with dfg or su IR, .pt2) into a bitstream."""
+    from click.core import ParameterSource
+
     debug = options["debug"]
+    context = click.get_current_context()
+    explicit = frozenset(
+        name
+        for name in ("chip", "fusion", "seed")
+        if context.get_parameter_source(name) == ParameterSource.COMMANDLINE
+    )
     try:
-        code = run(**options)
+        code = run(**options, explicit=explicit)
     except UsageProblem as error:
         click.echo(f"dfc-compile: error: {error}", err=True)
         code = 1
@@ -166,15 +225,21 @@ def _located(message: str) -> str:
 
 
 def run(
-    model: str,
+    model: str | None,
     output: str | None,
     chip: str,
     fusion: str,
     seed: int,
     input_shapes: tuple[str, ...],
     dump_after: tuple[str, ...],
+    dump_dir: str | None,
     stop_after: str | None,
+    resume_from: str | None,
     report_path: str | None,
+    floorplan_path: str | None,
+    floorplan_sections: str | None,
+    congestion_path: str | None,
+    trace_path: str | None,
     simulate: bool,
     inputs_path: str | None,
     sim_output: str | None,
@@ -182,64 +247,133 @@ def run(
     compare_unfused: bool,
     time_passes: bool,
     reproducer: str | None,
+    quiet: bool,
     debug: bool,
+    explicit: frozenset[str] = frozenset(),
 ) -> int:
+    import os
+    import tempfile
+    import time
+
     import dfc.compile as compiler
     from dfc.dialects import make_context
 
     from .mlir_io import print_module
+    from .report import outputs
+    from .report.progress import StageProgress
+    from .report.trace import StageClock, compile_trace
 
     if check and not simulate:
         raise UsageProblem("--check compares simulated outputs: add --simulate")
     if (inputs_path or sim_output) and not simulate:
         raise UsageProblem("--inputs and --sim-output need --simulate")
-    if stop_after and (simulate or compare_unfused or report_path):
+    if stop_after and (
+        simulate or compare_unfused or report_path or floorplan_path
+    ):
         raise UsageProblem(
-            "--stop-after writes IR only: drop --simulate, --compare-unfused, --report"
+            "--stop-after writes IR only: drop --simulate, --compare-unfused, "
+            "--report, --floorplan"
         )
     if output == "-" and not stop_after:
         raise UsageProblem("a bitstream is binary: give -o FILE")
+    if floorplan_path and not floorplan_path.endswith((".png", ".svg")):
+        raise UsageProblem(f"--floorplan {floorplan_path}: write a .png or .svg")
+    if congestion_path and not congestion_path.endswith((".png", ".svg", ".json")):
+        raise UsageProblem(f"--congestion-map {congestion_path}: write a .json, .png or .svg")
+    resume_after = None
+    if resume_from is not None:
+        if model is not None:
+            raise UsageProblem("give MODEL or --resume-from FILE, not both")
+        model = resume_from
+        chip, fusion, seed, resume_after = _resume_options(
+            resume_from, chip, fusion, seed, explicit
+        )
+    elif model is None:
+        raise UsageProblem("missing MODEL (or --resume-from FILE)")
     shapes = parse_input_shapes(input_shapes)
     dump_all = "all" in dump_after
+    clock = StageClock()
+    dumped = [0]
+    if dump_dir:
+        os.makedirs(dump_dir, exist_ok=True)
 
     def after_pass(name: str, module: Any) -> None:
+        clock.end(name)
         if dump_all or name in dump_after:
             sys.stderr.write(f"// -----// IR Dump After {name} //----- //\n")
             sys.stderr.write(print_module(make_context(), module))
+        if dump_dir:
+            path = outputs.dump_path(dump_dir, dumped[0], name)
+            write_output_atomically(path, print_module(make_context(), module))
+            dumped[0] += 1
 
-    try:
-        artifact = compiler.compile(
-            model,
-            chip=chip,
-            fusion=fusion,
-            seed=seed,
-            input_shapes=shapes or None,
-            after_pass=after_pass if dump_after else None,
-            stop_after=stop_after,
-            reproducer=reproducer,
-        )
-    except compiler.StoppedAfter as stopped:
-        write_output_atomically(
-            output or "-", print_module(make_context(), stopped.module)
-        )
-        return 0
+    with tempfile.TemporaryDirectory(prefix="dfc-compile-") as scratch:
+        congestion_json = os.path.join(scratch, "congestion.json")
+        try:
+            with StageProgress(enabled=not quiet) as progress:
+
+                def on_stage(name: str, index: int, total: int) -> None:
+                    clock.start(name)
+                    progress.stage(name, index, total)
+
+                artifact = compiler.compile(
+                    model,
+                    chip=chip,
+                    fusion=fusion,
+                    seed=seed,
+                    input_shapes=shapes or None,
+                    after_pass=after_pass,
+                    stop_after=stop_after,
+                    reproducer=reproducer,
+                    on_stage=on_stage,
+                    resume_after=resume_after,
+                    congestion_map=congestion_json if congestion_path else None,
+                )
+        except compiler.StoppedAfter as stopped:
+            if time_passes:
+                _print_times(clock.stages())
+            if trace_path:
+                _write_trace(trace_path, compile_trace(clock.spans))
+            header = outputs.stopped_header(
+                stopped.stage, chip=chip, fusion=fusion, seed=seed
+            )
+            write_output_atomically(
+                output or "-", header + print_module(make_context(), stopped.module)
+            )
+            return 0
+        except compiler.CompileError:
+            # A routing failure is what the congestion map is for: write it
+            # before reporting the error.
+            if congestion_path:
+                _congestion(congestion_path, congestion_json, chip)
+            raise
+        if congestion_path and not _congestion(congestion_path, congestion_json, chip):
+            raise UsageProblem("--congestion-map: su-route did not run (su input past it?)")
 
     report = artifact.report
     result = None
+    sim_report = None
+    started = time.perf_counter()
     if simulate:
         inputs: Any = (
             _load_inputs(inputs_path) if inputs_path else artifact.random_inputs(seed)
         )
         result = artifact.simulate(inputs)
+        sim_report = result.report
         if check:
             _check(artifact, inputs, result)
-    elif report_path or compare_unfused:
-        artifact.simulate(functional=False)  # the simulated time for the report
+    elif report_path or compare_unfused or floorplan_path:
+        # The simulated time for the report, the utilization for the floorplan.
+        sim_report = artifact.simulate(functional=False).report
+    if sim_report is not None:
+        clock.mark("simulate", started, time.perf_counter())
     if compare_unfused:
+        started = time.perf_counter()
         unfused = compiler.compile(
             model, chip=chip, fusion="none", seed=seed, input_shapes=shapes or None
         )
         unfused.simulate(functional=False)
+        clock.mark("compile --fusion none", started, time.perf_counter())
         assert unfused.report.simulation is not None and report.simulation is not None
         report.unfused = {
             "seconds": unfused.report.simulation.seconds,
@@ -249,19 +383,45 @@ def run(
             else float("inf"),
         }
 
+    floorplan_png, note = None, ""
+    figure = None
+    if floorplan_path or (report_path or "").endswith((".html", ".htm")):
+        from .report.floorplan import save_figure
+        from .report.layout import SectionChoiceError
+
+        try:
+            figure, note = outputs.floorplan_figure_for(
+                artifact.module,
+                artifact.chip,
+                sim_report,
+                floorplan_sections,
+                f"{report.model} on {report.chip}",
+            )
+        except SectionChoiceError as error:
+            raise UsageProblem(str(error)) from None
+        if (report_path or "").endswith((".html", ".htm")):
+            floorplan_png = save_figure(figure, "", format="png")
+
     if time_passes:
-        _print_times(report)
+        _print_times(report.stages)
     if output:
         write_bytes_atomically(output, artifact.bitstream)
     if sim_output and result is not None:
         _save_outputs(sim_output, result.outputs)
-    if report_path == "-":
-        click.echo(report.to_markdown(), nl=False)
-    elif report_path:
-        text = (
-            report.to_json() if report_path.endswith(".json") else report.to_markdown()
+    if floorplan_path and figure is not None:
+        from .report.floorplan import save_figure
+
+        save_figure(figure, floorplan_path)
+    if trace_path:
+        _write_trace(
+            trace_path, compile_trace(clock.spans, result.trace if result else None)
         )
-        write_output_atomically(report_path, text)
+    if report_path == "-":
+        outputs.print_tables(report, sys.stdout)
+    elif report_path:
+        write_output_atomically(
+            report_path, outputs.report_text(report, report_path, floorplan_png, note)
+        )
     where = f" -> {output}" if output else ""
     sim = report.simulation
     click.echo(
@@ -273,6 +433,53 @@ def run(
         err=report_path == "-",
     )
     return 0
+
+
+def _resume_options(
+    path: str, chip: str, fusion: str, seed: int, explicit: frozenset[str]
+) -> tuple[str, str, int, str | None]:
+    """chip, fusion, seed and the stage to resume after, from the header
+    `--stop-after` wrote; an option given on the command line must agree."""
+    from .report.outputs import parse_stopped_header
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except UnicodeDecodeError:
+        raise UsageProblem(f"{path}: not UTF-8 text") from None
+    stage, saved = parse_stopped_header(head)
+    if stage is None:
+        # IR without the header: the compile guesses the stage from the IR.
+        return chip, fusion, seed, None
+    given = {"chip": chip, "fusion": fusion, "seed": str(seed)}
+    for name in ("chip", "fusion", "seed"):
+        if name not in saved:
+            continue
+        if name in explicit and given[name] != saved[name]:
+            raise UsageProblem(
+                f"{path} was compiled with --{name} {saved[name]}: resume with the "
+                f"same --{name} (got {given[name]})"
+            )
+        given[name] = saved[name]
+    try:
+        seed_value = int(given["seed"])
+    except ValueError:
+        raise UsageProblem(f"{path}: bad seed '{given['seed']}' in its header") from None
+    return given["chip"], given["fusion"], seed_value, stage
+
+
+def _congestion(path: str, json_path: str, chip: str) -> bool:
+    from dfc.backends.chip import load_chip
+
+    from .report.outputs import write_congestion_map
+
+    return write_congestion_map(path, json_path, load_chip(chip))
+
+
+def _write_trace(path: str, trace: dict[str, Any]) -> None:
+    import json
+
+    write_output_atomically(path, json.dumps(trace, separators=(",", ":")) + "\n")
 
 
 def _load_inputs(path: str) -> dict[str, Any]:
@@ -338,19 +545,20 @@ def _check(artifact: Any, inputs: Any, result: Any) -> None:
     )
 
 
-def _print_times(report: Any) -> None:
-    total = report.compile_seconds or 1e-12
+def _print_times(stages: list[tuple[str, float]]) -> None:
+    seconds_total = sum(seconds for _, seconds in stages)
+    total = seconds_total or 1e-12
     lines = [
         "===-------------------------------------------------------------------------===",
         "                         ... Execution time report ...",
         "===-------------------------------------------------------------------------===",
-        f"  Total Execution Time: {report.compile_seconds:.4f} seconds",
+        f"  Total Execution Time: {seconds_total:.4f} seconds",
         "",
         "  ----Wall Time----  ----Name----",
     ]
-    for name, seconds in report.stages:
+    for name, seconds in stages:
         lines.append(f"  {seconds:9.4f} ({100 * seconds / total:5.1f}%)  {name}")
-    lines.append(f"  {report.compile_seconds:9.4f} (100.0%)  Total")
+    lines.append(f"  {seconds_total:9.4f} (100.0%)  Total")
     click.echo("\n".join(lines), err=True)
 
 
