@@ -16,6 +16,7 @@ BENCHMARKS = {
     "graph-passes-gpt2": "bench.graph_passes_gpt2",
     "compile-models": "bench.compile_models",
     "place-route": "bench.place_route",
+    "suite": "bench.suite",
 }
 
 
