@@ -58,7 +58,12 @@ class FuncGraph:
         for op in self.ops:
             self._operands.append(
                 [
-                    (v, self.index.get(v.owner) if isinstance(v.owner, Operation) else None)
+                    (
+                        v,
+                        self.index.get(v.owner)
+                        if isinstance(v.owner, Operation)
+                        else None,
+                    )
                     for v in op.operands
                 ]
             )
@@ -146,7 +151,22 @@ def estimate_kernel_op(
     body = [op for op in kernel.block.ops if is_fusible(op)]
     inputs = [(tensor_bytes(v), tiers.get(v, DEFAULT_TIER)) for v in kernel.inputs]
     outputs = [(tensor_bytes(r), tiers.get(r, DEFAULT_TIER)) for r in kernel.outputs]
-    return estimate_kernel(chip, [profile(op) for op in body], inputs, outputs)
+    # Inside the body, the kernel's inputs are block arguments and its results
+    # are what the terminator yields.
+    outer: dict[SSAValue, str] = {}
+    for arg, v in zip(kernel.block.args, kernel.inputs, strict=True):
+        outer[arg] = tiers.get(v, DEFAULT_TIER)
+    terminator = kernel.block.last_op
+    if terminator is not None:
+        for v, r in zip(terminator.operands, kernel.outputs, strict=True):
+            outer[v] = tiers.get(r, DEFAULT_TIER)
+    return estimate_kernel(
+        chip,
+        [profile(op) for op in body],
+        inputs,
+        outputs,
+        lambda v: outer.get(v, DEFAULT_TIER),
+    )
 
 
 def kernels_of(fn: func.FuncOp) -> list[KernelOp]:

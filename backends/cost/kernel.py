@@ -13,12 +13,13 @@ Every assumption is listed in `docs/cost-model.md`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from xdsl.ir import Operation
+from xdsl.ir import Operation, SSAValue
 
 from dfc.backends.chip import Chip
+from dfc.dialects.dfg.base import tensor_bytes
 
 from .ops import (
     OpProfile,
@@ -73,6 +74,13 @@ class KernelEstimate:
     bottleneck: int | None = None
     """Index of the slowest op (None for an empty kernel)."""
     extra: dict[str, float] = field(default_factory=dict[str, float])
+    agcus: int = 0
+    """Off-chip ports (AGCUs) the lowering is expected to use; above the
+    chip's count, su-partition cuts the kernel into several sections."""
+    agcus_min: int = 0
+    """The AGCUs at one unit per op: the fewest the kernel can run with."""
+    sections: int = 1
+    """Sections the lowering makes of the kernel (`lowering_segments`)."""
 
     @property
     def steady_cycles(self) -> float:
@@ -99,18 +107,18 @@ class KernelEstimate:
 def _allocate(
     work: Sequence[float],
     maxp: Sequence[int],
-    units: Sequence[int],
-    budget: int,
+    budgets: Sequence[tuple[Sequence[int], int]],
     floor: float = 0.0,
 ) -> list[int]:
-    """Parallelism per op minimizing the slowest `work[i] / p[i]` with
-    `sum(p[i] * units[i]) <= budget`, `1 <= p[i] <= maxp[i]`: bisection on the
-    target time (`p[i] = ceil(work[i] / T)`). No op is made faster than `floor`
-    (the kernel's off-chip time), which would only cost units and configuration."""
+    """Parallelism per op minimizing the slowest `work[i] / p[i]` with, for
+    every `(units, budget)` of `budgets`, `sum(p[i] * units[i]) <= budget`, and
+    `1 <= p[i] <= maxp[i]`: bisection on the target time (`p[i] = ceil(work[i]
+    / T)`). No op is made faster than `floor` (the kernel's off-chip time),
+    which would only cost units and configuration."""
     if not work:
         return []
     ones = [1] * len(work)
-    if sum(units) >= budget:
+    if any(sum(units) >= budget for units, budget in budgets):
         return ones
 
     def need(target: float) -> list[int]:
@@ -119,20 +127,69 @@ def _allocate(
             for w, m in zip(work, maxp, strict=True)
         ]
 
+    def within(par: list[int]) -> bool:
+        return all(
+            sum(p * u for p, u in zip(par, units, strict=True)) <= budget
+            for units, budget in budgets
+        )
+
     lo = max(max(w / m for w, m in zip(work, maxp, strict=True)), floor)
-    if sum(p * u for p, u in zip(need(lo), units, strict=True)) <= budget:
+    if within(need(lo)):
         return need(lo)
     hi = max(work)
     for _ in range(48):
         mid = math.sqrt(lo * hi) if lo > 0 else hi / 2
-        cost = sum(p * u for p, u in zip(need(mid), units, strict=True))
-        if cost <= budget:
+        if within(need(mid)):
             hi = mid
         else:
             lo = mid
         if hi / max(lo, 1e-12) < 1.0001:
             break
     return need(hi)
+
+
+def _agcu_demand(profiles: Sequence[OpProfile]) -> tuple[list[int], int]:
+    """Off-chip ports (AGCUs) the lowering gives the kernel: per op, the AGCUs
+    each of its units needs (one load per operand read from memory, one store
+    per result written to memory), and the AGCUs shared by all units of all
+    ops. Read from memory: an operand from outside the kernel, or from a
+    reshape (an alias of its operand's memory, `lowering/base.py`); written:
+    a result used outside the kernel or by a reshape. A matmul's (or conv's)
+    units share the streams of its weight and bias operands (units with the
+    same column tiles read the same elements), so those count once; its row
+    panel is loaded per unit. Attention streams all keys and values to each
+    unit. The elementwise ops right after a matmul run on each of its output
+    pieces (`lowering/epilogue.py`), so their loads and stores are per unit
+    of the matmul. A reshape itself needs none."""
+    streamed = {p.op for p in profiles if p.op.name != "dfg.reshape"}
+    each = [0] * len(profiles)
+    shared = 0
+    runs_on: dict[Operation, int] = {}
+    for i, p in enumerate(profiles):
+        if p.op.name == "dfg.reshape":
+            continue
+        if p.template == "matmul":
+            runs_on[p.op] = i
+        elif p.template == "map":
+            for v in p.op.operands:
+                owner = v.owner
+                same_shape = v.type == p.op.results[0].type
+                if isinstance(owner, Operation) and owner in runs_on and same_shape:
+                    runs_on[p.op] = runs_on[owner]
+                    break
+        unit = runs_on.get(p.op, i)
+        shares = p.template == "matmul" and p.op.name != "dfg.attention"
+        for k, v in enumerate(p.op.operands):
+            if v.owner in streamed:
+                continue
+            if shares and k >= 1:
+                shared += 1
+            else:
+                each[unit] += 1
+        for r in p.op.results:
+            if any(u.operation not in streamed for u in r.uses):
+                each[unit] += 1
+    return each, shared
 
 
 def _op_static(p: OpProfile, chip: Chip) -> tuple[tuple[int, ...], float, int, int]:
@@ -150,14 +207,131 @@ def _op_static(p: OpProfile, chip: Chip) -> tuple[tuple[int, ...], float, int, i
     return cached  # pyright: ignore[reportReturnType]
 
 
+def lowering_segments(profiles: Sequence[OpProfile]) -> list[list[int]]:
+    """The kernel's ops grouped as `convert-dfg-to-su` streams them within one
+    section: an elementwise op joins the section of the matmul or elementwise
+    op whose result it reads at the same shape (matmul epilogues,
+    `lowering/epilogue.py`; elementwise runs, `lowering/elementwise.py`); a
+    reshape is an alias of its operand's memory, in the section of its
+    producer or else of its first reader; every other op starts a section of
+    its own, and the values between sections go through memory. (Section
+    forwarding, `lowering/forward.py`, merges a few more; they are priced as
+    separate here.)"""
+    index = {p.op: i for i, p in enumerate(profiles)}
+    segment_of: dict[int, int] = {}
+    segments: list[list[int]] = []
+    pending: dict[Operation, int] = {}  # reshapes waiting for their first reader
+
+    def producer(v: SSAValue) -> int | None:
+        return index.get(v.owner) if isinstance(v.owner, Operation) else None
+
+    for i, p in enumerate(profiles):
+        joined = None
+        if p.op.name == "dfg.reshape":
+            j = producer(p.op.operands[0])
+            if j is None or j not in segment_of:
+                pending[p.op] = i
+                continue
+            joined = segment_of[j]
+        elif p.template == "map" and p.op.results:
+            for v in p.op.operands:
+                j = producer(v)
+                if (
+                    j is not None
+                    and j in segment_of
+                    and profiles[j].template in ("matmul", "map")
+                    and v.type == p.op.results[0].type
+                ):
+                    joined = segment_of[j]
+                    break
+        if joined is None:
+            joined = len(segments)
+            segments.append([])
+        segments[joined].append(i)
+        segment_of[i] = joined
+        for v in p.op.operands:
+            if isinstance(v.owner, Operation) and v.owner in pending:
+                k = pending.pop(v.owner)
+                segments[joined].append(k)
+                segment_of[k] = joined
+    for k in pending.values():
+        segments.append([k])
+    return [sorted(members) for members in segments]
+
+
 def estimate_kernel(
     chip: Chip,
     profiles: Sequence[OpProfile],
     inputs: Sequence[tuple[int, str]] = (),
     outputs: Sequence[tuple[int, str]] = (),
+    tier_of: Callable[[SSAValue], str] | None = None,
 ) -> KernelEstimate:
     """Estimate a kernel made of `profiles` whose boundary reads `inputs` and
-    writes `outputs`, each `(bytes, tier)`; `sram` values cost no off-chip time."""
+    writes `outputs`, each `(bytes, tier)`; `sram` values cost no off-chip time.
+
+    A kernel the lowering cuts into several sections (`lowering_segments`)
+    costs the sum of its sections, one after the other, each with the whole
+    chip: its own tiles, parallelism, configuration load and the off-chip
+    traffic of what it reads and writes (values between sections in HBM; the
+    kernel's own inputs and outputs in `tier_of(value)`, default HBM)."""
+    segments = lowering_segments(profiles)
+    if len(segments) <= 1:
+        return _estimate_section(chip, profiles, inputs, outputs)
+    parts: list[tuple[list[int], KernelEstimate]] = []
+    for members in segments:
+        inside = {profiles[i].op for i in members}
+        reads: list[tuple[int, str]] = []
+        seen: set[SSAValue] = set()
+        writes: list[tuple[int, str]] = []
+        for i in members:
+            op = profiles[i].op
+            for v in op.operands:
+                if v.owner in inside or v in seen:
+                    continue
+                seen.add(v)
+                reads.append((tensor_bytes(v), tier_of(v) if tier_of else "hbm"))
+            for r in op.results:
+                if any(u.operation not in inside for u in r.uses):
+                    writes.append((tensor_bytes(r), tier_of(r) if tier_of else "hbm"))
+        part = _estimate_section(chip, [profiles[i] for i in members], reads, writes)
+        parts.append((members, part))
+    plans: list[OpPlan | None] = [None] * len(profiles)
+    for members, part in parts:
+        for i, plan in zip(members, part.plans, strict=True):
+            plans[i] = plan
+    ordered = tuple(p for p in plans if p is not None)
+    offchip: dict[str, int] = {}
+    for _, part in parts:
+        for tier, nbytes in part.offchip_bytes.items():
+            offchip[tier] = offchip.get(tier, 0) + nbytes
+    estimates = [part for _, part in parts]
+    reasons = [part.reason for part in estimates if part.reason]
+    return KernelEstimate(
+        plans=ordered,
+        pcus=max(e.pcus for e in estimates),
+        pmus=max(e.pmus for e in estimates),
+        sram_bytes=max(e.sram_bytes for e in estimates),
+        pipeline_cycles=sum(e.steady_cycles for e in estimates),
+        offchip_bytes=dict(sorted(offchip.items())),
+        offchip_cycles=sum(e.offchip_cycles for e in estimates),
+        fill_cycles=sum(e.fill_cycles for e in estimates),
+        config_cycles=sum(e.config_cycles for e in estimates),
+        fits=all(e.fits for e in estimates),
+        reason="; ".join(reasons),
+        bottleneck=max(range(len(ordered)), key=lambda i: ordered[i].cycles),
+        agcus=max(e.agcus for e in estimates),
+        agcus_min=max(e.agcus_min for e in estimates),
+        sections=len(parts),
+    )
+
+
+def _estimate_section(
+    chip: Chip,
+    profiles: Sequence[OpProfile],
+    inputs: Sequence[tuple[int, str]] = (),
+    outputs: Sequence[tuple[int, str]] = (),
+) -> KernelEstimate:
+    """`estimate_kernel` of ops that stream in one section."""
     n_pcu, n_pmu = chip.count("pcu"), chip.count("pmu")
     static = [_op_static(p, chip) for p in profiles]
     tiles = [s[0] for s in static]
@@ -175,12 +349,19 @@ def estimate_kernel(
     # their buffers). Both budgets are split by the same bisection: PCUs first,
     # then PMUs with the PCU choice fixed for compute ops.
     compute = [i for i, p in enumerate(profiles) if p.template != "move"]
+    # Every unit that reads or writes outside the kernel takes an AGCU, and
+    # the chip has few (sn40l: 64 for 1,040 PCUs): parallelism beyond them
+    # would only make su-partition cut the kernel into sections, each with
+    # a small share of the units. So AGCUs bound the parallelism too.
+    agcu_each, agcu_shared = _agcu_demand(profiles)
+    n_agcu = chip.count("agcu")
+    moves = [i for i, p in enumerate(profiles) if p.template == "move"]
+    agcu_budget = n_agcu - agcu_shared - sum(agcu_each[i] for i in moves)
     par = [1] * len(profiles)
     pcu_par = _allocate(
         [work[i] for i in compute],
         [maxp[i] for i in compute],
-        [1] * len(compute),
-        n_pcu,
+        [([1] * len(compute), n_pcu), ([agcu_each[i] for i in compute], agcu_budget)],
         offchip_cycles,
     )
     for i, p in zip(compute, pcu_par, strict=True):
@@ -196,14 +377,16 @@ def estimate_kernel(
             break
         i = min(shrinkable, key=lambda i: work[i] / (par[i] - 1))
         par[i] -= 1
-    moves = [i for i, p in enumerate(profiles) if p.template == "move"]
     if moves:
         used = sum(par[i] * pmu_units[i] for i in compute)
+        agcu_used = agcu_shared + sum(par[i] * agcu_each[i] for i in compute)
         move_par = _allocate(
             [work[i] for i in moves],
             [maxp[i] for i in moves],
-            [pmu_units[i] for i in moves],
-            max(n_pmu - used, 0),
+            [
+                ([pmu_units[i] for i in moves], max(n_pmu - used, 0)),
+                ([agcu_each[i] for i in moves], n_agcu - agcu_used),
+            ],
             offchip_cycles,
         )
         for i, p in zip(moves, move_par, strict=True):
@@ -238,7 +421,9 @@ def estimate_kernel(
     latency_ns = max((chip.tier(t).latency_ns for t in offchip), default=0.0)
 
     fill = _fill_cycles(profiles, chip) + latency_ns * 1e-9 * chip.clock_hz
-    n_agcu = min(chip.count("agcu"), len(inputs) + len(outputs))
+    agcus = agcu_shared + sum(
+        pl.parallelism * a for pl, a in zip(plans, agcu_each, strict=True)
+    )
     config_bytes = (
         pcus
         * (
@@ -251,7 +436,8 @@ def estimate_kernel(
             UNIT_CONFIG_HEADER_BYTES
             + 2 * UNIT_CONFIG_BYTES_PER_COUNTER * chip.memory.counters
         )
-        + n_agcu * (UNIT_CONFIG_HEADER_BYTES + 2 * UNIT_CONFIG_BYTES_PER_COUNTER * 4)
+        + min(agcus, n_agcu)
+        * (UNIT_CONFIG_HEADER_BYTES + 2 * UNIT_CONFIG_BYTES_PER_COUNTER * 4)
     )
     config = float(chip.config_load_cycles(config_bytes)) if profiles else 0.0
 
@@ -282,6 +468,8 @@ def estimate_kernel(
         fits=not reasons,
         reason="; ".join(reasons),
         bottleneck=bottleneck,
+        agcus=agcus,
+        agcus_min=agcu_shared + sum(agcu_each),
     )
 
 

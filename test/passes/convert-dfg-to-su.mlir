@@ -3,20 +3,19 @@
 /// An elementwise chain is one section: a splat constant is a stage constant,
 /// the broadcast bias a stride-0 walk (read from a PMU holding the small
 /// weight), gelu expands into stages (erf form), and tiny's 3 stages per PCU
-/// split the chain. dfg-tile's par = 2 gives two replicas over the rows.
+/// split the chain. One replica: a second would need more than tiny's 2
+/// AGCUs (replicas: convert-dfg-to-su-replicas.mlir).
 // CHECK-LABEL: builtin.module attributes {su.chip = "tiny"
 // CHECK:         su.memory @x {tier = "hbm", offset = 0 : i64, type = tensor<4x8xf32>, role = "input"}
 // CHECK:         su.memory @out0 {{.*}} role = "output"}
 // CHECK:         su.memory @b {{.*}} role = "weight", init = dense_resource<b> : tensor<8xf32>}
 // CHECK:         su.section @s0 {reads = [@x], writes = [@out0]}
-// CHECK:           %[[X:.*]] = su.agcu @r0_ld0 load @x {counters = array<i64: 0, 16, 4>, map = affine_map<(d0) -> (d0)>}
-// CHECK:           %[[B:.*]] = su.pmu @r0_w0 () {{.*}}read = #su.agen<counters = array<i64: 0, 2, 1, 0, 8, 4>, map = affine_map<(d0, d1) -> (d1)>>
-// CHECK:           %[[A:.*]] = su.pcu @r0_map0 "map" (%[[X]], %[[B]]) {{.*}}stages = [#su.stage<mul(in0, c0)>, #su.stage<add(s0, in1)>], constants = array<f32: 5.000000e-01>}
-// CHECK:           %[[E:.*]] = su.pcu @r0_map1 "map" (%[[A]]) {{.*}}stages = [#su.stage<mul(in0, c0)>, #su.stage<erf(s0)>, #su.stage<fma(s1, c1, c1)>]
-// CHECK:           %[[G:.*]] = su.pcu @r0_map2 "map" (%[[A]], %[[E]]) {{.*}}stages = [#su.stage<mul(in0, in1)>]
-// CHECK:           su.agcu @r0_st0 store @out0 (%[[G]]) {counters = array<i64: 0, 16, 4>, map = affine_map<(d0) -> (d0)>}
-// CHECK:           su.agcu @r1_ld0 load @x {counters = array<i64: 0, 16, 4>, map = affine_map<(d0) -> ((d0 + 16))>}
-// CHECK:           su.agcu @r1_st0 store @out0 ({{.*}}) {counters = array<i64: 0, 16, 4>, map = affine_map<(d0) -> ((d0 + 16))>}
+// CHECK:           %[[X:.*]] = su.agcu @ld0 load @x {counters = array<i64: 0, 32, 4>, map = affine_map<(d0) -> (d0)>}
+// CHECK:           %[[B:.*]] = su.pmu @w0 () {{.*}}read = #su.agen<counters = array<i64: 0, 4, 1, 0, 8, 4>, map = affine_map<(d0, d1) -> (d1)>>
+// CHECK:           %[[A:.*]] = su.pcu @map0 "map" (%[[X]], %[[B]]) {{.*}}stages = [#su.stage<mul(in0, c0)>, #su.stage<add(s0, in1)>], constants = array<f32: 5.000000e-01>}
+// CHECK:           %[[E:.*]] = su.pcu @map1 "map" (%[[A]]) {{.*}}stages = [#su.stage<mul(in0, c0)>, #su.stage<erf(s0)>, #su.stage<fma(s1, c1, c1)>]
+// CHECK:           %[[G:.*]] = su.pcu @map2 "map" (%[[A]], %[[E]]) {{.*}}stages = [#su.stage<mul(in0, in1)>]
+// CHECK:           su.agcu @st0 store @out0 (%[[G]]) {counters = array<i64: 0, 32, 4>, map = affine_map<(d0) -> (d0)>}
 // CHECK-NOT:       su.section
 func.func @gelu_chain(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %half = dfg.constant dense<5.000000e-01> : tensor<f32>

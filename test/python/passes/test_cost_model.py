@@ -59,10 +59,12 @@ def test_matmul_on_sn40l_by_hand() -> None:
     # one PCU: 2*1024^3 FLOPs / (2 * 32 x 6 systolic MACs) cycles
     one_unit = 2 * 1024**3 / (2 * 32 * 6)
     assert est.pipeline_cycles == pytest.approx(one_unit / plan.parallelism)
-    # both operands are staged (each omits a loop): 2 PMUs per unit, so the
-    # 1040 PMUs cap the parallelism at 520.
+    # both operands are staged (each omits a loop): 2 PMUs per unit. The 64
+    # AGCUs cap the parallelism: each unit loads its A row panel and stores
+    # its C tile, the B stream is shared: 1 + 2 * 31 = 63 <= 64.
     assert plan.pmus == 2 * plan.parallelism
-    assert plan.parallelism == 520
+    assert plan.parallelism == 31
+    assert est.agcus == 63
     # 3 x 2 MiB through HBM at 1.6 TB/s
     assert est.offchip_bytes == {"hbm": 3 * 2 * 1024**2}
     assert est.offchip_cycles == pytest.approx(3 * 2 * 1024**2 / 1.6e12 * chip.clock_hz)
@@ -77,6 +79,35 @@ def test_matmul_tile_fits_one_pmu_double_buffered() -> None:
         tile = est.plans[0].tile
         for m, nbytes in zip(p.operand_maps, p.operand_bytes, strict=True):
             assert 2 * footprint(m, tile) * nbytes <= dfc.load_chip(chip).memory.bytes
+
+
+TWO_MATMULS = """
+func.func @main(%x: tensor<256x256xf32>, %w: tensor<256x256xf32>, %v: tensor<256x256xf32>) -> tensor<256x256xf32> {
+  %a = dfg.matmul %x, %w : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32>
+  %r = dfg.relu %a : (tensor<256x256xf32>) -> tensor<256x256xf32>
+  %b = dfg.matmul %r, %v : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32>
+  func.return %b : tensor<256x256xf32>
+}
+"""
+
+
+def test_kernel_costs_the_sections_it_lowers_to() -> None:
+    """matmul -> relu -> matmul lowers to two sections (the relu is the first
+    matmul's epilogue; the second matmul reads its row panels from memory):
+    the kernel costs exactly the two of them, one after the other, each with
+    the whole chip (the same parallelism as alone)."""
+    g = graph(TWO_MATMULS, "sn40l")
+    whole = g.group_cost(frozenset({0, 1, 2}))
+    first, second = g.group_cost(frozenset({0, 1})), g.group_cost(frozenset({2}))
+    assert (whole.sections, first.sections, second.sections) == (2, 1, 1)
+    assert whole.total_cycles == pytest.approx(first.total_cycles + second.total_cycles)
+    assert [p.parallelism for p in whole.plans] == [
+        *(p.parallelism for p in first.plans),
+        second.plans[0].parallelism,
+    ]
+    # 256 KiB each: x, w, v in and b out, and the relu's result between the
+    # two sections out to HBM and back in
+    assert whole.offchip_bytes["hbm"] == (4 + 2) * 262144
 
 
 CHAIN = """
