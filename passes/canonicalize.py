@@ -41,6 +41,7 @@ from xdsl.dialects import builtin
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseIntOrFPElementsAttr,
+    DenseResourceAttr,
     IntegerType,
     TensorType,
 )
@@ -61,6 +62,8 @@ from dfc.backends.reference import interpreter
 from dfc.dialects.dfg import elementwise as ew
 from dfc.dialects.dfg.canonicalization import DFG_CANONICALIZATION_PATTERNS
 from dfc.dialects.dfg.constant import ConstantOp
+from dfc.dialects.dfg.movement import TransposeOp
+from dfc.dialects.resources import BLOBS
 from dfc.passes.fold_zero_size import ZERO_SIZE_PATTERNS
 
 DEFAULT_FOLD_LIMIT = 1024
@@ -149,6 +152,49 @@ class FoldConstantOperands(RewritePattern):
         rewriter.replace(op, ConstantOp(attr))
 
 
+class FoldWeightTranspose(RewritePattern):
+    """A `dfg.transpose` of a weight (a `dfg.constant` held as a
+    `dense_resource` blob) becomes the transposed weight, at any size: the
+    layout of a weight is chosen once, at compile time, instead of moving
+    every element through the chip on every run (GPT-2's tied LM head reads
+    the 50,257 x 768 embedding transposed: 2.4 M cycles on sn40l, a third of
+    a 2-layer model's time). The new blob is named after the old one (`_t`
+    suffix, deterministic); the original stays while other ops use it.
+
+    ```mlir
+    %w = dfg.constant dense_resource<wte> : tensor<50257x768xf32>
+    %t = dfg.transpose %w {perm = array<i64: 1, 0>} : (tensor<50257x768xf32>) -> tensor<768x50257xf32>
+    // after
+    %t = dfg.constant dense_resource<wte_t> : tensor<768x50257xf32>
+    ```
+    """
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, TransposeOp):
+            return
+        source = op.operands[0].owner
+        if not isinstance(source, ConstantOp) or not isinstance(
+            source.value, DenseResourceAttr
+        ):
+            return
+        result_type = op.results[0].type
+        if not isinstance(result_type, TensorType):
+            return
+        try:
+            (result,) = interpreter.evaluate(
+                op, [interpreter.attribute_array(source.value)]
+            )
+        except (interpreter.InterpreterError, KeyError, ValueError):
+            return  # a missing blob is reported where the weight is used
+        stored = result.astype(np.uint8) if result.dtype == np.bool_ else result
+        handle = BLOBS.add(
+            f"{source.value.resource_handle.data}_t", np.ascontiguousarray(stored)
+        )
+        rewriter.replace(
+            op, ConstantOp(DenseResourceAttr.from_params(handle, result_type))
+        )
+
+
 @dataclass(frozen=True)
 class DfcCanonicalizePass(ModulePass):
     """Apply canonicalization patterns, folders and dfg constant folding to a fixed point.
@@ -173,6 +219,7 @@ class DfcCanonicalizePass(ModulePass):
         patterns: list[RewritePattern] = [
             CanonicalizationRewritePattern(),
             FoldConstantOperands(ctx, self.fold_limit),
+            FoldWeightTranspose(),
             *DFG_CANONICALIZATION_PATTERNS,
             *ZERO_SIZE_PATTERNS,
         ]
