@@ -55,19 +55,9 @@ def build_resnet(small: bool):
     import torch
     import transformers
 
-    if small:
-        config = transformers.ResNetConfig(
-            embedding_size=16, hidden_sizes=[16, 32], depths=[1, 1], layer_type="basic"
-        )
-        image = 32
-    else:  # the ResNet-50 shape: bottleneck stages of 3, 4, 6, 3 blocks
-        config = transformers.ResNetConfig(
-            embedding_size=64,
-            hidden_sizes=[256, 512, 1024, 2048],
-            depths=[3, 4, 6, 3],
-            layer_type="bottleneck",
-        )
-        image = 224
+    from bench.models import resnet_config
+
+    config, image = resnet_config(small)
     return transformers.ResNetModel(config), (torch.randn(1, 3, image, image),)
 
 

@@ -78,24 +78,31 @@ class _HiddenStates:
         return Wrapped()
 
 
+def resnet_config(quick: bool) -> tuple[Any, int]:
+    """The ResNet-50 shape (bottleneck stages of 3, 4, 6, 3 blocks, 224 x 224)
+    or, `quick`, two basic stages on 32 x 32: the config and the image size."""
+    import transformers
+
+    if quick:
+        config = transformers.ResNetConfig(
+            embedding_size=16, hidden_sizes=[16, 32], depths=[1, 1], layer_type="basic"
+        )
+        return config, 32
+    config = transformers.ResNetConfig(
+        embedding_size=64,
+        hidden_sizes=[256, 512, 1024, 2048],
+        depths=[3, 4, 6, 3],
+        layer_type="bottleneck",
+    )
+    return config, 224
+
+
 def build_resnet50(quick: bool) -> tuple[Any, tuple[Any, ...]]:
     import torch
     import transformers
 
     _seed()
-    if quick:
-        config = transformers.ResNetConfig(
-            embedding_size=16, hidden_sizes=[16, 32], depths=[1, 1], layer_type="basic"
-        )
-        image = 32
-    else:
-        config = transformers.ResNetConfig(
-            embedding_size=64,
-            hidden_sizes=[256, 512, 1024, 2048],
-            depths=[3, 4, 6, 3],
-            layer_type="bottleneck",
-        )
-        image = 224
+    config, image = resnet_config(quick)
     model = _HiddenStates.wrap(transformers.ResNetModel(config))
     return model, (torch.randn(1, 3, image, image),)
 
@@ -147,7 +154,9 @@ def build_bert(quick: bool) -> tuple[Any, tuple[Any, ...]]:
             self.register_buffer("types", torch.zeros(1, tokens, dtype=torch.int64))
 
         def forward(self, ids: Any) -> Any:
-            return self.inner(input_ids=ids, token_type_ids=self.types).last_hidden_state
+            return self.inner(
+                input_ids=ids, token_type_ids=self.types
+            ).last_hidden_state
 
     return Encoder(), (torch.randint(0, config.vocab_size, (1, tokens)),)
 
@@ -212,7 +221,9 @@ def _kv_decoder_class() -> type:
         needed. Same weights layout as GPT-2 (LayerNorm, fused QKV, GELU-tanh
         MLP, learned positions)."""
 
-        def __init__(self, layers: int, width: int, heads: int, vocab: int, positions: int):
+        def __init__(
+            self, layers: int, width: int, heads: int, vocab: int, positions: int
+        ):
             super().__init__()
             self.heads = heads
             self.head_dim = width // heads
@@ -223,7 +234,9 @@ def _kv_decoder_class() -> type:
             self.proj = nn.ModuleList(nn.Linear(width, width) for _ in range(layers))
             self.ln2 = nn.ModuleList(nn.LayerNorm(width) for _ in range(layers))
             self.fc = nn.ModuleList(nn.Linear(width, 4 * width) for _ in range(layers))
-            self.fc_out = nn.ModuleList(nn.Linear(4 * width, width) for _ in range(layers))
+            self.fc_out = nn.ModuleList(
+                nn.Linear(4 * width, width) for _ in range(layers)
+            )
             self.ln_f = nn.LayerNorm(width)
             self.head = nn.Linear(width, vocab, bias=False)
 
@@ -340,31 +353,58 @@ MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
         ModelSpec(
-            "resnet50", "vision", build_resnet50, False,
+            "resnet50",
+            "vision",
+            build_resnet50,
+            False,
             _text("ResNet-50, 224x224", "ResNet 2 basic stages, 32x32"),
         ),
         ModelSpec(
-            "mobilenetv2", "vision", build_mobilenetv2, False,
+            "mobilenetv2",
+            "vision",
+            build_mobilenetv2,
+            False,
             _text("MobileNetV2 1.0, 224x224", "MobileNetV2 0.35, 32x32"),
         ),
         ModelSpec(
-            "bert-base", "encoder", build_bert, True,
+            "bert-base",
+            "encoder",
+            build_bert,
+            True,
             _text("BERT-base 12x768, seq 128", "BERT 2x64, seq 16"),
         ),
         ModelSpec(
-            "gpt2-prefill", "prefill", build_gpt2_prefill, True,
+            "gpt2-prefill",
+            "prefill",
+            build_gpt2_prefill,
+            True,
             _text("GPT-2 small 12x768, seq 512", "GPT-2 2x64, seq 32"),
         ),
         ModelSpec(
-            "gpt2-decode", "decode", build_gpt2_decode, True,
-            _text("GPT-2 small 12x768, 1 token, KV cache 512", "GPT-2 2x64, 1 token, KV cache 32"),
+            "gpt2-decode",
+            "decode",
+            build_gpt2_decode,
+            True,
+            _text(
+                "GPT-2 small 12x768, 1 token, KV cache 512",
+                "GPT-2 2x64, 1 token, KV cache 32",
+            ),
         ),
         ModelSpec(
-            "llama-1b", "prefill", build_llama, True,
-            _text("Llama-1B layers 16x2048 (GQA 32/8), seq 128", "Llama 2x64 (GQA 4/2), seq 16"),
+            "llama-1b",
+            "prefill",
+            build_llama,
+            True,
+            _text(
+                "Llama-1B layers 16x2048 (GQA 32/8), seq 128",
+                "Llama 2x64 (GQA 4/2), seq 16",
+            ),
         ),
         ModelSpec(
-            "vit-b16", "encoder", build_vit, True,
+            "vit-b16",
+            "encoder",
+            build_vit,
+            True,
             _text("ViT-B/16 12x768, 224x224", "ViT 2x64, 32x32 / 8"),
         ),
     )

@@ -22,7 +22,7 @@ from ..types import onnx_to_element_type
 from . import converter
 from .common import binary, cast, element, scalar, shape, tensor, unary
 from .linalg import broadcast_to, np_dtype, per_channel, reshape, transpose
-from .narrow_float import is_narrow_float, stepwise_attention
+from .narrow_float import is_narrow_float, stepwise_attention, where
 from .reduction import reduce
 
 
@@ -243,18 +243,6 @@ def _concat(ctx, values: list[SSAValue], axis: int) -> SSAValue:
     return ctx.add(op).results[0]
 
 
-def _where(ctx, condition: SSAValue, on_true: SSAValue, on_false: SSAValue) -> SSAValue:
-    from dfc.dialects.dfg.base import broadcast_shapes
-
-    dims = broadcast_shapes(shape(condition), shape(on_true), shape(on_false))
-    assert dims is not None
-    op = ew.WhereOp.build(
-        operands=[condition, on_true, on_false],
-        result_types=[tensor(element(on_true), dims)],
-    )
-    return ctx.add(op).results[0]
-
-
 def _output_requested(ctx, index: int) -> bool:
     return len(ctx.node.output) > index and bool(ctx.node.output[index])
 
@@ -364,7 +352,7 @@ def _attention(ctx):
             elif element(mask) == i1:
                 mask = binary(ctx, ew.AndOp, mask, allowed)
             else:
-                mask = _where(ctx, allowed, mask, scalar(ctx, -np.inf, mask))
+                mask = where(ctx, allowed, mask, scalar(ctx, -np.inf, mask))
     b, h = shape(q)[:2]
     op = att.AttentionOp.build(
         operands=[q, k, v, mask],
