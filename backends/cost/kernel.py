@@ -23,6 +23,7 @@ from dfc.dialects.dfg.base import tensor_bytes
 
 from .ops import (
     OpProfile,
+    _used_dims,
     buffer_bytes,
     choose_tile,
     max_parallelism,
@@ -148,22 +149,24 @@ def _allocate(
     return need(hi)
 
 
-def _agcu_demand(profiles: Sequence[OpProfile]) -> tuple[list[int], int]:
+def _agcu_demand(
+    profiles: Sequence[OpProfile],
+) -> tuple[list[int], list[tuple[int, int]]]:
     """Off-chip ports (AGCUs) the lowering gives the kernel: per op, the AGCUs
     each of its units needs (one load per operand read from memory, one store
     per result written to memory), and the AGCUs shared by all units of all
     ops. Read from memory: an operand from outside the kernel, or from a
     reshape (an alias of its operand's memory, `lowering/base.py`); written:
     a result used outside the kernel or by a reshape. A matmul's (or conv's)
-    units share the streams of its weight and bias operands (units with the
-    same column tiles read the same elements), so those count once; its row
-    panel is loaded per unit. Attention streams all keys and values to each
+    units share the streams of its weight and bias operands among units with
+    the same column tiles (they read the same elements); its row panel is
+    loaded per unit. Attention streams all keys and values to each
     unit. The elementwise ops right after a matmul run on each of its output
     pieces (`lowering/epilogue.py`), so their loads and stores are per unit
     of the matmul. A reshape itself needs none."""
     streamed = {p.op for p in profiles if p.op.name != "dfg.reshape"}
     each = [0] * len(profiles)
-    shared = 0
+    shared: list[tuple[int, int]] = []
     runs_on: dict[Operation, int] = {}
     for i, p in enumerate(profiles):
         if p.op.name == "dfg.reshape":
@@ -183,13 +186,25 @@ def _agcu_demand(profiles: Sequence[OpProfile]) -> tuple[list[int], int]:
             if v.owner in streamed:
                 continue
             if shares and k >= 1:
-                shared += 1
+                shared.append((i, k))
             else:
                 each[unit] += 1
         for r in p.op.results:
             if any(u.operation not in streamed for u in r.uses):
                 each[unit] += 1
     return each, shared
+
+
+def _shared_streams(p: OpProfile, operand: int, tile: Sequence[int], par: int) -> int:
+    """Streams of a matmul operand its units share: one per distinct tile of
+    the parallel loops the operand's map uses (the column tiles of B), at
+    most one per unit."""
+    space = p.space
+    used = _used_dims(p.operand_maps[operand], space.rank)
+    tiles = math.prod(
+        -(-space.extents[d] // tile[d]) for d in used if space.kinds[d] == "parallel"
+    )
+    return max(1, min(par, tiles))
 
 
 def _op_static(p: OpProfile, chip: Chip) -> tuple[tuple[int, ...], float, int, int]:
@@ -353,7 +368,8 @@ def _estimate_section(
     # the chip has few (sn40l: 64 for 1,040 PCUs): parallelism beyond them
     # would only make su-partition cut the kernel into sections, each with
     # a small share of the units. So AGCUs bound the parallelism too.
-    agcu_each, agcu_shared = _agcu_demand(profiles)
+    agcu_each, shared_operands = _agcu_demand(profiles)
+    agcu_shared = len(shared_operands)
     n_agcu = chip.count("agcu")
     moves = [i for i, p in enumerate(profiles) if p.template == "move"]
     agcu_budget = n_agcu - agcu_shared - sum(agcu_each[i] for i in moves)
@@ -392,9 +408,30 @@ def _estimate_section(
         for i, p in zip(moves, move_par, strict=True):
             par[i] = p
 
+    first_tiles = tiles
     tiles = [
         split_tile(p, t, n, chip) for p, t, n in zip(profiles, tiles, par, strict=True)
     ]
+
+    def agcu_count() -> int:
+        shared = sum(
+            _shared_streams(profiles[i], k, tiles[i], par[i])
+            for i, k in shared_operands
+        )
+        return shared + sum(n * e for n, e in zip(par, agcu_each, strict=True))
+
+    # Units that split a matmul's columns each read their own weight tiles:
+    # shrink the op with the most streams until the chip's AGCUs hold them
+    # (not below what one unit per op needs).
+    agcus = agcu_count()
+    while agcus > n_agcu:
+        shrinkable = [i for i in compute if par[i] > 1]
+        if not shrinkable:
+            break
+        i = max(shrinkable, key=lambda i: (par[i] * max(agcu_each[i], 1), -i))
+        par[i] = max(1, min(par[i] - 1, par[i] * n_agcu // agcus))
+        tiles[i] = split_tile(profiles[i], first_tiles[i], par[i], chip)
+        agcus = agcu_count()
     buffers = [buffer_bytes(p, t) for p, t in zip(profiles, tiles, strict=True)]
     plans: list[OpPlan] = []
     for i, p in enumerate(profiles):
@@ -421,9 +458,6 @@ def _estimate_section(
     latency_ns = max((chip.tier(t).latency_ns for t in offchip), default=0.0)
 
     fill = _fill_cycles(profiles, chip) + latency_ns * 1e-9 * chip.clock_hz
-    agcus = agcu_shared + sum(
-        pl.parallelism * a for pl, a in zip(plans, agcu_each, strict=True)
-    )
     config_bytes = (
         pcus
         * (
