@@ -102,8 +102,9 @@ def floorplan_figure(
     rows = math.ceil(len(layouts) / columns)
     window = view_window(layouts, chip)
     width, height = _panel_size(chip, window)
+    fig_width = width * columns * per_section + 0.6
     fig = Figure(
-        figsize=(width * columns * per_section + 0.6, height * rows + 1.6),
+        figsize=(fig_width, height * rows + 1.6),
         dpi=100,
         layout="constrained",
     )
@@ -133,7 +134,8 @@ def floorplan_figure(
     fig.legend(
         handles=handles,
         loc="outside lower center",
-        ncols=min(len(handles), 8),
+        # about 1.7 inches per entry, so a narrow figure wraps its legend
+        ncols=max(1, min(len(handles), 8, int(fig_width / 1.7))),
         fontsize=9,
         frameon=False,
     )
@@ -183,7 +185,8 @@ def _grid_axes(
     rows, cols = chip.grid.rows, chip.grid.cols
     r0, r1, c0, c1 = window or (0, rows - 1, 0, cols - 1)
     if (r0, r1, c0, c1) != (0, rows - 1, 0, cols - 1):
-        title += f"  [rows {r0}-{r1}, cols {c0}-{c1}]"
+        # on a line of its own: a zoomed panel can be a few tiles wide
+        title += f"\n[rows {r0}-{r1}, cols {c0}-{c1}]"
     ax.set_xlim(c0 - 0.5, c1 + 0.5)
     ax.set_ylim(r1 + 0.5, r0 - 0.5)  # row 0 at the top, as the coordinates read
     ax.set_aspect("equal")
