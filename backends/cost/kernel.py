@@ -207,6 +207,20 @@ def _shared_streams(p: OpProfile, operand: int, tile: Sequence[int], par: int) -
     return max(1, min(par, tiles))
 
 
+def _edge_regions(p: OpProfile, tile: Sequence[int]) -> int:
+    """Units a matmul's lowering adds for its edge regions: it cuts the
+    output into a region of whole tiles and the regions of the last, partial
+    rows and columns (`lowering/linalg.py`), and shares the units among them
+    rounding each up, so every partial parallel loop can add a unit per
+    region it creates (at most 3: last rows, last columns, corner)."""
+    partial = sum(
+        1
+        for e, t, k in zip(p.space.extents, tile, p.space.kinds, strict=True)
+        if k == "parallel" and e % t
+    )
+    return min(3, 2**partial - 1)
+
+
 def _op_static(p: OpProfile, chip: Chip) -> tuple[tuple[int, ...], float, int, int]:
     """What does not depend on the rest of the kernel: the op's first tile, its
     work on one unit, its most units and the PMUs one unit's buffers take
@@ -414,11 +428,15 @@ def _estimate_section(
     ]
 
     def agcu_count() -> int:
+        units = [
+            n + (_edge_regions(p, t) if p.template == "matmul" and n > 1 else 0)
+            for p, t, n in zip(profiles, tiles, par, strict=True)
+        ]
         shared = sum(
-            _shared_streams(profiles[i], k, tiles[i], par[i])
+            _shared_streams(profiles[i], k, tiles[i], units[i])
             for i, k in shared_operands
         )
-        return shared + sum(n * e for n, e in zip(par, agcu_each, strict=True))
+        return shared + sum(n * e for n, e in zip(units, agcu_each, strict=True))
 
     # Units that split a matmul's columns each read their own weight tiles:
     # shrink the op with the most streams until the chip's AGCUs hold them
