@@ -198,7 +198,11 @@ def _agcu_demand(
 def _shared_streams(p: OpProfile, operand: int, tile: Sequence[int], par: int) -> int:
     """Streams of a matmul operand its units share: one per distinct tile of
     the parallel loops the operand's map uses (the column tiles of B), at
-    most one per unit."""
+    most one per unit. A convolution's units split only its output positions
+    (`lowering/conv.py` maps all output channels of a group to the systolic
+    columns), so they all share one weight stream."""
+    if p.op.name == "dfg.conv2d":
+        return 1
     space = p.space
     used = _used_dims(p.operand_maps[operand], space.rank)
     tiles = math.prod(

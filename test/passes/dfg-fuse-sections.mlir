@@ -6,18 +6,18 @@
 /// bias add and ReLU run on each output piece of their convolution (an
 /// epilogue) and fuse with it. Each convolution then gets the units of a
 /// whole section, as many as sn40l's 64 AGCUs allow: each unit loads its row
-/// panel and stores its result, and units with the same output-channel tile
-/// share a weight stream (8 tiles of 8 channels). With the bias slice each
-/// unit loads in the epilogue: 3 x 18 + 8 = 62 (the lowering: 62); without:
-/// 2 x 28 + 8 = 64.
+/// panel and stores its result, and all units share the weight stream (a
+/// conv's units split output positions only). With the bias slice each unit
+/// loads in the epilogue: 3 x 21 + 1 = 64 (the lowering: 44); without:
+/// 2 x 31 + 1 = 63 (the lowering: 62).
 // CHECK-LABEL: func.func @conv_chain
 // CHECK:         dfg.kernel @conv_chain_k0
-// CHECK:           dfg.conv2d {{.*}}par = 18>
+// CHECK:           dfg.conv2d {{.*}}par = 21>
 // CHECK-NEXT:      dfg.add
 // CHECK-NEXT:      dfg.relu
 // CHECK-NEXT:      dfg.yield
 // CHECK:         dfg.kernel @conv_chain_k1
-// CHECK:           dfg.conv2d {{.*}}par = 28>
+// CHECK:           dfg.conv2d {{.*}}par = 31>
 // CHECK-NEXT:      dfg.yield
 // CHECK-NOT:     dfg.kernel
 func.func @conv_chain(%x: tensor<1x64x56x56xf32>, %w1: tensor<64x64x1x1xf32>, %b1: tensor<1x64x1x1xf32>, %w2: tensor<64x64x1x1xf32>) -> tensor<1x64x56x56xf32> {
