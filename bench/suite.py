@@ -723,8 +723,15 @@ def run(
     models: list[str], *, quick: bool, chip: str = "sn40l", iree: bool = True,
     torch_frontend: bool = True, depths: list[int] | None = None,
     command: str = "python -m bench suite", log: Any = print,
+    previous: dict[str, Any] | None = None,
+    checkpoint: Any = None,
 ) -> dict[str, Any]:
-    """Run the suite; returns the JSON-ready result (see `render`)."""
+    """Run the suite; returns the JSON-ready result (see `render`).
+
+    `previous`: a partial result of the same configuration (`--resume`); its
+    model rows and scaling are reused, not measured again. `checkpoint`: called
+    with the data so far after each model, so a long full-size run that is
+    stopped keeps what it measured."""
     import torch
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
@@ -744,18 +751,50 @@ def run(
         },
         "models": [],
     }
+    measured = {row["model"]: row for row in (previous or {}).get("models", [])}
     with tempfile.TemporaryDirectory(prefix="dfc-bench-") as tmp:
         for name in models:
+            if name in measured:
+                log(f"{name}: reused from the partial run")
+                data["models"].append(measured[name])
+                continue
             log(f"{name} ...")
             data["models"].append(
                 measure_model(name, quick, chip, Path(tmp), iree=reason,
                               torch_frontend=torch_frontend, log=log)
             )
+            if checkpoint is not None:
+                checkpoint(data)
         if depths:
-            data["scaling"] = scaling(depths, quick, chip, Path(tmp), log=log)
+            reused = (previous or {}).get("scaling")
+            if reused and [r["layers"] for r in reused.get("rows", [])] == depths:
+                log("scaling: reused from the partial run")
+                data["scaling"] = reused
+            else:
+                data["scaling"] = scaling(depths, quick, chip, Path(tmp), log=log)
     data["cost_model"] = cost_model_summary(data["models"])
     data["targets"] = targets(data)
     data["meta"]["wall_seconds"] = time.perf_counter() - started
+    return data
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    # Written beside and renamed, so a run stopped mid-write leaves the last
+    # whole file, never half of one.
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(json.dumps(data, indent=2, sort_keys=True, default=float) + "\n")
+    scratch.replace(path)
+
+
+def _load_partial(path: Path, *, quick: bool, chip: str) -> dict[str, Any] | None:
+    """The partial result at `path` if it was measured in the same mode on the
+    same chip (rows of another configuration must not be mixed in)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    meta = data.get("meta", {})
+    if meta.get("quick") != quick or meta.get("chip") != chip:
+        return None
     return data
 
 
@@ -778,6 +817,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS_DIR,
                         help="directory for <date>.json and <date>.md")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--resume", action="store_true",
+                        help="reuse the models of <out>/<date>.partial.json, left by a "
+                        "stopped run of the same mode and chip")
     args = parser.parse_args(argv)
     models = [m for m in args.models.split(",") if m]
     unknown = [m for m in models if m not in MODELS]
@@ -795,19 +837,30 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    stem = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    stem += "-quick" if args.quick else ""
+    partial = args.out / f"{stem}.partial.json"
+    previous = None
+    if args.resume:
+        previous = _load_partial(partial, quick=args.quick, chip=args.chip)
+        if previous is None:
+            log(f"--resume: no partial run of this mode and chip at {partial}")
+
+    def checkpoint(data: dict[str, Any]) -> None:
+        if not args.no_write:
+            args.out.mkdir(parents=True, exist_ok=True)
+            _write_json(partial, data)
+
     data = run(models, quick=args.quick, chip=args.chip, iree=args.iree,
                torch_frontend=args.torch, depths=depths, command=command.strip(),
-               log=log)
+               log=log, previous=previous, checkpoint=checkpoint)
     text = render(data)
     print(text)
     if not args.no_write:
         args.out.mkdir(parents=True, exist_ok=True)
-        stem = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
-        stem += "-quick" if args.quick else ""
-        (args.out / f"{stem}.json").write_text(
-            json.dumps(data, indent=2, sort_keys=True, default=float) + "\n"
-        )
+        _write_json(args.out / f"{stem}.json", data)
         (args.out / f"{stem}.md").write_text(text)
+        partial.unlink(missing_ok=True)
         log(f"wrote {args.out / stem}.json and .md")
     failed = any(r["fused"]["status"] != "ok" for r in data["models"])
     return 1 if failed else 0

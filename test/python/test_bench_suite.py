@@ -93,6 +93,39 @@ def test_unknown_model_is_a_clear_error(suite, capsys):
     assert "unknown model(s): alexnet" in capsys.readouterr().err
 
 
+def test_resume_reuses_measured_models_and_checkpoints_new_ones(suite, monkeypatch):
+    """A stopped full-size run keeps its models: `run(previous=...)` reuses the
+    rows it has and measures only the rest, checkpointing after each."""
+    measured = []
+
+    def fake_measure(name, quick, chip, workdir, **_):
+        measured.append(name)
+        return {"model": name, "fused": {"status": "ok"}, "unfused": {"status": "ok"}}
+
+    monkeypatch.setattr(suite, "measure_model", fake_measure)
+    monkeypatch.setattr(suite, "cost_model_summary", lambda rows: {})
+    monkeypatch.setattr(suite, "targets", lambda data: [])
+    previous = {"models": [{"model": "bert-base", "reused": True}]}
+    checkpoints = []
+    data = suite.run(
+        ["bert-base", "gpt2-decode"], quick=True, iree=False, torch_frontend=False,
+        log=lambda _: None, previous=previous,
+        checkpoint=lambda d: checkpoints.append([r["model"] for r in d["models"]]),
+    )
+    assert measured == ["gpt2-decode"]
+    assert data["models"][0] == {"model": "bert-base", "reused": True}
+    assert checkpoints == [["bert-base", "gpt2-decode"]]
+
+
+def test_partial_of_another_mode_is_not_reused(suite, tmp_path):
+    path = tmp_path / "p.json"
+    suite._write_json(path, {"meta": {"quick": True, "chip": "sn40l"}, "models": []})
+    assert suite._load_partial(path, quick=True, chip="sn40l") is not None
+    assert suite._load_partial(path, quick=False, chip="sn40l") is None
+    assert suite._load_partial(path, quick=True, chip="sn30") is None
+    assert suite._load_partial(tmp_path / "missing.json", quick=True, chip="sn40l") is None
+
+
 @pytest.mark.slow
 def test_quick_suite_on_decode_writes_complete_results(suite, tmp_path):
     """`--quick` on the small GPT-2 decoder (fused, unfused, cost model,
