@@ -231,6 +231,18 @@ class ComputeUnit:
             + ", ".join(self.data_types)
         )
 
+    def systolic_passes(self, m: int, n: int) -> int:
+        """Passes over K the array makes for an `m x n` block of C: each
+        computes at most `systolic_rows x systolic_cols` of it."""
+        return -(-max(1, m) // self.systolic_rows) * -(-max(1, n) // self.systolic_cols)
+
+    def swaps_contraction(self, m: int, n: int) -> bool:
+        """Whether `C = A @ B` is better computed as `C^T = B^T @ A^T`: N on the
+        array's rows and M on its columns, when that takes fewer passes (an M
+        smaller than the rows: decoding's single token, attention's single
+        query)."""
+        return self.systolic_passes(n, m) < self.systolic_passes(m, n)
+
 
 @dataclass(frozen=True)
 class MemoryUnit:

@@ -28,6 +28,9 @@ from .ops import (
     choose_tile,
     max_parallelism,
     split_tile,
+    systolic_loops,
+    systolic_padding,
+    systolic_tile,
     work_cycles,
 )
 
@@ -158,9 +161,9 @@ def _agcu_demand(
     ops. Read from memory: an operand from outside the kernel, or from a
     reshape (an alias of its operand's memory, `lowering/base.py`); written:
     a result used outside the kernel or by a reshape. A matmul's (or conv's)
-    units share the streams of its weight and bias operands among units with
-    the same column tiles (they read the same elements); its row panel is
-    loaded per unit. Attention streams all keys and values to each
+    units share the streams of its weight operand among units with the same
+    column tiles (they read the same elements; `matmul_units` counts them);
+    its row panel and a conv's bias are loaded per unit. Attention streams all keys and values to each
     unit. The elementwise ops right after a matmul run on each of its output
     pieces (`lowering/epilogue.py`), so their loads and stores are per unit
     of the matmul. A reshape itself needs none."""
@@ -185,7 +188,11 @@ def _agcu_demand(
         for k, v in enumerate(p.op.operands):
             if v.owner in streamed:
                 continue
-            if shares and k >= 1:
+            # B (operand 1) is shared; a convolution's bias is streamed to
+            # each piece (`lowering/conv.py`). When the lowering swaps the
+            # operands, A's stream is shared and B's panels are per unit: the
+            # same count.
+            if shares and k == 1:
                 shared.append((i, k))
             else:
                 each[unit] += 1
@@ -195,34 +202,71 @@ def _agcu_demand(
     return each, shared
 
 
-def _shared_streams(p: OpProfile, operand: int, tile: Sequence[int], par: int) -> int:
-    """Streams of a matmul operand its units share: one per distinct tile of
-    the parallel loops the operand's map uses (the column tiles of B), at
-    most one per unit. A convolution's units split only its output positions
-    (`lowering/conv.py` maps all output channels of a group to the systolic
-    columns), so they all share one weight stream."""
-    if p.op.name == "dfg.conv2d":
-        return 1
-    space = p.space
-    used = _used_dims(p.operand_maps[operand], space.rank)
-    tiles = math.prod(
-        -(-space.extents[d] // tile[d]) for d in used if space.kinds[d] == "parallel"
-    )
-    return max(1, min(par, tiles))
+def _split_sizes(count: int, parts: int) -> set[int]:
+    """The distinct range lengths `lowering/linalg.split` cuts `count` into."""
+    parts = max(1, min(parts, count))
+    base, extra = divmod(count, parts)
+    return {base + 1, base} if extra else {base}
 
 
-def _edge_regions(p: OpProfile, tile: Sequence[int]) -> int:
-    """Units a matmul's lowering adds for its edge regions: it cuts the
-    output into a region of whole tiles and the regions of the last, partial
-    rows and columns (`lowering/linalg.py`), and shares the units among them
-    rounding each up, so every partial parallel loop can add a unit per
-    region it creates (at most 3: last rows, last columns, corner)."""
-    partial = sum(
-        1
-        for e, t, k in zip(p.space.extents, tile, p.space.kinds, strict=True)
-        if k == "parallel" and e % t
-    )
-    return min(3, 2**partial - 1)
+@dataclass(frozen=True)
+class MatmulSplit:
+    """How `lowering/linalg.emit_matmul` spreads a contraction over its units."""
+
+    units: int
+    """PCUs (and row panels) it makes: can differ from the parallelism asked for."""
+    weight_streams: int
+    """Distinct weight (B) streams: units with the same columns and as many
+    rows share one."""
+    imbalance: float
+    """The slowest unit's array passes over the mean per asked unit (>= ~1):
+    the op's time is its work / parallelism times this."""
+
+
+def matmul_split(p: OpProfile, tile: Sequence[int], par: int, chip: Chip) -> MatmulSplit:
+    """The units, weight streams and load balance of a contraction run with
+    parallelism `par`, as `lowering/linalg.emit_matmul` makes them: the output
+    is cut into a region of whole `tm x tn` blocks and the regions of the last,
+    partial rows and columns; each region gets its share of the units (at
+    least one); a region's units split a row loop first (the row blocks, or
+    a loop the weights do not vary along, such as a convolution's output
+    rows: the longest), then the column blocks; units with the same columns
+    and as many rows share one weight stream. Attention (its own lowering)
+    gets `par` units, each streaming the keys and values."""
+    roles = systolic_loops(p, chip)
+    block = systolic_tile(p, tile, chip)
+    if roles is None or block is None:
+        return MatmulSplit(par, par, 1.0)
+    m_loop, n_loop, m, n = roles.m_loop, roles.n_loop, roles.m, roles.n
+    tm, tn = block
+    b_used = _used_dims(p.operand_maps[roles.streamed], p.space.rank)
+    batch = [
+        (e, d not in b_used)
+        for d, (e, k) in enumerate(zip(p.space.extents, p.space.kinds, strict=True))
+        if k == "parallel" and d not in (m_loop, n_loop)
+    ]
+    outer = math.prod(e for e, _ in batch)
+
+    def cuts(extent: int, size: int) -> list[tuple[int, int]]:
+        out = [(extent // size, size)] if extent >= size else []
+        return out + ([(1, extent % size)] if extent % size else [])
+
+    units = streams = 0
+    slowest = total = 0
+    for mt, rm in cuts(m, tm):
+        for nt, cn in cuts(n, tn):
+            share = max(1, round(par * mt * rm * nt * cn / (m * n)))
+            # the longest candidate row loop; the row blocks win ties
+            rows = max([e for e, free in batch if free and e > 1] + [mt])
+            pi = min(share, rows)
+            pj = min(max(1, share // pi), nt)
+            units += pi * pj
+            streams += pj * len(_split_sizes(rows, pi))
+            blocks = outer * mt * nt
+            total += blocks
+            per_row = blocks // rows // nt  # the other batch loops, whole
+            slowest = max(slowest, per_row * -(-rows // pi) * -(-nt // pj))
+    return MatmulSplit(units, streams, slowest * par / max(total, 1))
 
 
 def _op_static(p: OpProfile, chip: Chip) -> tuple[tuple[int, ...], float, int, int]:
@@ -432,15 +476,15 @@ def _estimate_section(
     ]
 
     def agcu_count() -> int:
-        units = [
-            n + (_edge_regions(p, t) if p.template == "matmul" and n > 1 else 0)
+        split = [
+            matmul_split(p, t, n, chip) if p.template == "matmul" else None
             for p, t, n in zip(profiles, tiles, par, strict=True)
         ]
-        shared = sum(
-            _shared_streams(profiles[i], k, tiles[i], units[i])
-            for i, k in shared_operands
+        shared = sum(split[i].weight_streams for i, _ in shared_operands)  # pyright: ignore[reportOptionalMemberAccess]
+        return shared + sum(
+            (n if sp is None else sp.units) * e
+            for sp, n, e in zip(split, par, agcu_each, strict=True)
         )
-        return shared + sum(n * e for n, e in zip(units, agcu_each, strict=True))
 
     # Units that split a matmul's columns each read their own weight tiles:
     # shrink the op with the most streams until the chip's AGCUs hold them
@@ -454,6 +498,27 @@ def _estimate_section(
         par[i] = max(1, min(par[i] - 1, par[i] * n_agcu // agcus))
         tiles[i] = split_tile(profiles[i], first_tiles[i], par[i], chip)
         agcus = agcu_count()
+    # A contraction's units get whole blocks, so the busiest one sets its
+    # time; fewer units often get the same time (32 row blocks on 29 units or
+    # on 16: two each), and the rest would only cost AGCUs and configuration.
+    imbalance = [1.0] * len(profiles)
+    for i in compute:
+        if profiles[i].template != "matmul":
+            continue
+        best = matmul_split(profiles[i], tiles[i], par[i], chip).imbalance / par[i]
+        for fewer in range(1, par[i]):
+            split = matmul_split(profiles[i], tiles[i], fewer, chip)
+            if split.imbalance / fewer <= best * (1 + 1e-9):
+                par[i] = fewer
+                break
+        # the work was priced with the op's first tile; the units run blocks
+        # of the split one
+        imbalance[i] = (
+            matmul_split(profiles[i], tiles[i], par[i], chip).imbalance
+            * systolic_padding(profiles[i], tiles[i], chip)
+            / systolic_padding(profiles[i], first_tiles[i], chip)
+        )
+    agcus = agcu_count()
     buffers = [buffer_bytes(p, t) for p, t in zip(profiles, tiles, strict=True)]
     plans: list[OpPlan] = []
     for i, p in enumerate(profiles):
@@ -462,7 +527,7 @@ def _estimate_section(
             OpPlan(
                 tile=tiles[i],
                 parallelism=par[i],
-                cycles=work[i] / par[i],
+                cycles=work[i] / par[i] * imbalance[i],
                 pcus=0 if is_move else par[i],
                 pmus=par[i] * pmu_units[i],
                 sram_bytes=par[i] * sum(buffers[i]),

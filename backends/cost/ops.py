@@ -165,6 +165,84 @@ def _band(op: Operation, space: IterationSpace) -> tuple[int, int, int, int] | N
     return (i, j, left, right)
 
 
+@dataclass(frozen=True)
+class SystolicRoles:
+    """How the lowering puts a contraction on the systolic array."""
+
+    m_loop: int
+    """The loop on the array's rows."""
+    n_loop: int
+    """The loop on the array's columns."""
+    m: int
+    n: int
+    streamed: int
+    """The operand streamed to the units (B; the other's row panels are
+    staged): its unused parallel loops are the rows units may split."""
+
+
+def systolic_loops(p: OpProfile, chip: Chip) -> SystolicRoles | None:
+    """The loops a contraction puts on the systolic array's rows (M) and columns
+    (N), as the lowering does (`lowering/linalg`): N is the innermost parallel
+    loop the lhs (A) omits, M the innermost one the rhs (B) omits, swapped
+    (C^T = B^T A^T) when `Compute.swaps_contraction` says so. A convolution
+    (`lowering/conv.py`) puts its output width on M and the output channels of
+    one group on N. None for other ops."""
+    if p.template != "matmul" or len(p.operand_maps) < 2:
+        return None
+    extents = p.space.extents
+    if p.op.name == "dfg.conv2d":
+        groups = p.op.group_count()  # pyright: ignore[reportAttributeAccessIssue]
+        return SystolicRoles(3, 1, extents[3], max(1, extents[1] // max(1, groups)), 1)
+    if p.op.name == "dfg.attention":
+        return None
+    rank = p.space.rank
+    a_used = _used_dims(p.operand_maps[0], rank)
+    b_used = _used_dims(p.operand_maps[1], rank)
+    parallel = [d for d, k in enumerate(p.space.kinds) if k == "parallel"]
+    rows = [d for d in parallel if d not in b_used]
+    cols = [d for d in parallel if d not in a_used]
+    if not rows or not cols:
+        return None
+    m_loop, n_loop = rows[-1], cols[-1]
+    m, n = extents[m_loop], extents[n_loop]
+    if chip.compute.swaps_contraction(m, n):
+        return SystolicRoles(n_loop, m_loop, n, m, 0)
+    return SystolicRoles(m_loop, n_loop, m, n, 1)
+
+
+def systolic_tile(p: OpProfile, tile: Sequence[int], chip: Chip) -> tuple[int, int] | None:
+    """The `tm x tn` block of C one unit computes per pass over K: the array's
+    size, or less when the op (or its tile; a convolution is not tiled) is
+    smaller."""
+    roles = systolic_loops(p, chip)
+    if roles is None:
+        return None
+    m_loop, n_loop, m, n = roles.m_loop, roles.n_loop, roles.m, roles.n
+    c = chip.compute
+    tm, tn = min(max(1, m), c.systolic_rows), min(max(1, n), c.systolic_cols)
+    if tile and p.op.name != "dfg.conv2d":
+        tm, tn = max(1, min(tm, tile[m_loop])), max(1, min(tn, tile[n_loop]))
+    return tm, tn
+
+
+def systolic_padding(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
+    """How much longer a contraction takes than its FLOPs at the array's peak
+    because its blocks leave rows or columns of the systolic array idle.
+
+    Every `tm x tn` block takes a whole pass of the `rows x cols` array over
+    K (the simulator charges the same), so an M of 1 (decoding) or a 7-wide
+    convolution output runs at a fraction of peak.
+    """
+    roles = systolic_loops(p, chip)
+    block = systolic_tile(p, tile, chip)
+    if roles is None or block is None:
+        return 1.0
+    tm, tn = block
+    m, n = max(1, roles.m), max(1, roles.n)
+    passes = -(-m // tm) * -(-n // tn)
+    return passes * chip.compute.systolic_rows * chip.compute.systolic_cols / (m * n)
+
+
 def band_fraction(p: OpProfile, tile: Sequence[int]) -> float:
     """The share of `(i, j)` tile pairs that intersect the band (1 without one)."""
     if p.band is None:
@@ -371,6 +449,15 @@ def _split_tile(
     tile = list(tile)
     vec = p.vector_loop
     lanes = chip.compute.lanes
+    # A contraction's tile is not cut below the systolic array's block on the
+    # loops it maps there: a smaller block still takes a whole pass (the
+    # lowering spreads whole blocks over the units instead).
+    floor = [lanes if d == vec else 1 for d in range(len(tile))]
+    roles = systolic_loops(p, chip)
+    if roles is not None:
+        c = chip.compute
+        floor[roles.m_loop] = max(floor[roles.m_loop], min(roles.m, c.systolic_rows))
+        floor[roles.n_loop] = max(floor[roles.n_loop], min(roles.n, c.systolic_cols))
 
     def count() -> int:
         return math.prod(
@@ -383,12 +470,12 @@ def _split_tile(
         candidates = [
             d
             for d, k in enumerate(p.space.kinds)
-            if k == "parallel" and tile[d] > (lanes if d == vec else 1)
+            if k == "parallel" and tile[d] > floor[d]
         ]
         if not candidates:
             break
         d = max(candidates, key=lambda d: (d != vec, tile[d], -d))
-        tile[d] = max((tile[d] + 1) // 2, lanes if d == vec else 1)
+        tile[d] = max((tile[d] + 1) // 2, floor[d])
     return tuple(tile)
 
 
@@ -424,7 +511,7 @@ def _work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
         rate = c.rate(c.data_types[0])
     if p.template == "matmul":
         compute = p.flops / (2.0 * c.systolic_rows * c.systolic_cols * rate)
-        compute *= band_fraction(p, tile)
+        compute *= band_fraction(p, tile) * systolic_padding(p, tile, chip)
     elif p.template == "move":
         compute = max(p.result_elements, default=0) / lanes
     else:

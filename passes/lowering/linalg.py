@@ -136,10 +136,15 @@ class TilePiece(Piece):
 
     outer: tuple[tuple[int, int, int], ...] = ()
     region: Region | None = None
+    transposed: bool = False
+    """The unit computes a tile of C^T (`emit_matmul(..., transposed=True)`):
+    its rows are C's columns. `walk_for` takes layouts indexed like C."""
 
     def walk_for(self, layout: Layout, lanes: int) -> Walk:
         region = self.region
         assert region is not None
+        if self.transposed:
+            layout = Layout(layout.batch, layout.col, layout.row, layout.base)
         return Walk(
             (*self.outer, (0, region.tm, 1), (0, region.tn, min(lanes, region.tn))),
             (
@@ -167,9 +172,13 @@ def emit_matmul(
     *,
     tile: tuple[int, int] | None = None,
     par: int = 1,
+    transposed: bool = False,
 ) -> list[TilePiece]:
     """Units computing `C = A @ B` for every batch index (K = the product of the
-    `k` loops); returns the pieces of C, walked by `out`."""
+    `k` loops); returns the pieces of C, walked by `out`. `transposed`: the
+    operands were given swapped (`A` is the op's rhs, `B` its lhs, `m` and
+    `n` its N and M) to compute C^T; `out` and the pieces' `walk_for` still
+    take layouts indexed like the op's C."""
     compute = sb.chip.compute
     tm = min(m, compute.systolic_rows)
     tn = min(n, compute.systolic_cols)
@@ -241,7 +250,7 @@ def emit_matmul(
                 out_dtype,
                 **extra,
             )
-            piece = TilePiece(c, Walk(((0, 1, 1),), (0,)), outer, region)
+            piece = TilePiece(c, Walk(((0, 1, 1),), (0,)), outer, region, transposed)
             piece.walk = piece.walk_for(out, lanes)
             pieces.append(piece)
     return pieces
@@ -350,6 +359,16 @@ def lower_matmul(
         par = max(1, tile.par)
     out_str = out.strides
     layout = Layout(tuple(out_str[:-2]), out_str[-2], out_str[-1])
+    if sb.chip.compute.swaps_contraction(m, n):
+        # C^T = B^T A^T: N on the array's rows (a single token's M = 1 would
+        # leave 31 of 32 rows idle); B's row panels are staged, A streamed
+        return list(
+            emit_matmul(
+                sb, b, a, batch, layout, n, m, (k,), dtype, out_dtype,
+                tile=None if sizes is None else (sizes[1], sizes[0]),
+                par=par, transposed=True,
+            )
+        )
     return list(
         emit_matmul(
             sb, a, b, batch, layout, m, n, (k,), dtype, out_dtype, tile=sizes, par=par

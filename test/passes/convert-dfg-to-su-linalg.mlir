@@ -37,12 +37,17 @@ func.func @main(%a: tensor<16x8xf32>, %b: tensor<8x6xf32>) -> tensor<16x6xf32> {
 // -----
 
 /// Batch dims broadcast numpy-style: A's batch dim of size 1 and B's missing
-/// leading dim get coefficient 0 in the walks.
+/// leading dim get coefficient 0 in the walks. (M = 5 on tiny's 4 x 3 array
+/// takes 2 x 2 passes, N = 4 on its rows 1 x 2: the product is computed as
+/// C^T = B^T A^T, B staged as the row operand, A streamed.)
 // CHECK-LABEL: su.section @s0
-/// (B's batch loop and its K loop walk contiguously: merged into one counter.)
-// CHECK:       su.agcu @ld0 load @b {counters = array<i64: 0, 2, 1, 0, 21, 1, 0, 3, 3>, map = affine_map<(d0, d1, d2) -> (((d1 * 4) + d2))>}
-// CHECK:       su.agcu @ld1 load @a {counters = array<i64: 0, 2, 1, 0, 3, 1, 0, 7, 1, 0, 4, 4>, map = affine_map<(d0, d1, d2, d3) -> ((((d0 * 35) + d2) + (d3 * 7)))>}
+/// A: the 3 loop (B's batch dim) has coefficient 0, A's own batch is d0.
+// CHECK:       su.agcu @ld0 load @a {counters = array<i64: 0, 2, 1, 0, 3, 1, 0, 7, 1, 0, 3, 3>, map = affine_map<(d0, d1, d2, d3) -> ((((d0 * 35) + d2) + (d3 * 7)))>}
+/// B: A's batch loop (2) has coefficient 0; B's batch, K and N loops walk
+/// contiguously: merged into one counter.
+// CHECK:       su.agcu @ld1 load @b {counters = array<i64: 0, 2, 1, 0, 84, 4>, map = affine_map<(d0, d1) -> (d1)>}
 // CHECK:       su.pcu @mm0 "matmul" {{.*}}counters = array<i64: 0, 6, 1, 0, 1, 1>{{.*}}tile = array<i64: 4, 3, 7>}
+// CHECK:       su.agcu @st0 store @out0 ({{.*}}) {counters = array<i64: 0, 6, 1, 0, 4, 1, 0, 3, 3>, map = affine_map<(d0, d1, d2) -> ((((d0 * 20) + d1) + (d2 * 4)))>}
 func.func @main(%a: tensor<2x1x5x7xf32>, %b: tensor<3x7x4xf32>) -> tensor<2x3x5x4xf32> {
   %c = dfg.batch_matmul %a, %b : (tensor<2x1x5x7xf32>, tensor<3x7x4xf32>) -> tensor<2x3x5x4xf32>
   func.return %c : tensor<2x3x5x4xf32>

@@ -216,3 +216,51 @@ func.func @main(%x: tensor<4x8xf32>, %w: tensor<8x3xf32>) -> (tensor<4x3xf32>, t
 }
 """
     lower_and_compare(text, "tiny", lower=lower_module)
+
+
+def _swapped(su, m):  # type: ignore[no-untyped-def]
+    """Whether the matmul units compute C^T: their tiles' columns span at most
+    C's `m` rows, and some tile's rows more."""
+    tiles = [tuple(int(v) for v in op.tile.get_values()) for op in pcus(su)]
+    return all(t[1] <= m for t in tiles) and any(t[0] > m for t in tiles)
+
+
+@pytest.mark.parametrize(
+    "chip,m,k,n,ta,tb",
+    [
+        ("sn40l", 1, 768, 200, False, False),  # a decoding step's GEMV
+        ("sn40l", 2, 64, 300, False, True),
+        ("sn40l", 1, 40, 70, True, True),
+        ("tiny", 1, 8, 13, False, False),
+    ],
+)
+def test_few_rows_put_n_on_the_array_rows(chip, m, k, n, ta, tb):  # type: ignore[no-untyped-def]
+    """An M far below the array's rows is computed as C^T = B^T A^T (N on the
+    rows): fewer passes, the same numbers."""
+    su, _ = lower_and_compare(matmul_text(m, k, n, ta=ta, tb=tb), chip)
+    assert _swapped(su, m)
+
+
+def test_few_rows_batch_matmul_swapped():  # type: ignore[no-untyped-def]
+    """Attention's scores for one query: `[h, 1, d] x [h, d, L]`."""
+    text = """
+func.func @main(%q: tensor<4x1x16xf32>, %k: tensor<4x16x45xf32>) -> tensor<4x1x45xf32> {
+  %s = dfg.batch_matmul %q, %k : (tensor<4x1x16xf32>, tensor<4x16x45xf32>) -> tensor<4x1x45xf32>
+  func.return %s : tensor<4x1x45xf32>
+}
+"""
+    su, _ = lower_and_compare(text, "sn40l")
+    assert _swapped(su, 1)
+
+
+@pytest.mark.parametrize("t", ["f32", "bf16"])
+def test_swapped_matmul_epilogue(t):  # type: ignore[no-untyped-def]
+    """The epilogue (bias, relu, residual) walks the swapped pieces of C."""
+    from dfc.passes.lowering.base import lower_module
+
+    text = EPILOGUE.replace("6x", "40x").replace(
+        "[1.0, -2.0, 0.5, 3.0, -1.5, 2.5]", "0.25"
+    ).format(m=1, t=t, attr="")
+    su, _ = lower_and_compare(text, "sn40l", dtype=t, lower=lower_module)
+    assert _swapped(su, 1)
+    assert len([op for op in su.walk() if op.name == "su.section"]) == 1
