@@ -17,6 +17,7 @@ BENCHMARKS = {
     "compile-models": "bench.compile_models",
     "place-route": "bench.place_route",
     "suite": "bench.suite",
+    "limits": "bench.limits",
 }
 
 
