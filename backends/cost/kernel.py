@@ -12,6 +12,7 @@ Every assumption is listed in `docs/cost-model.md`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from dfc.backends.chip import Chip
 from dfc.dialects.dfg.base import tensor_bytes
 
 from .ops import (
+    MULTI_PASS_SECTIONS,
     OpProfile,
     _used_dims,
     buffer_bytes,
@@ -353,7 +355,9 @@ def estimate_kernel(
     kernel's own inputs and outputs in `tier_of(value)`, default HBM)."""
     segments = lowering_segments(profiles)
     if len(segments) <= 1:
-        return _estimate_section(chip, profiles, inputs, outputs)
+        return _multi_pass(
+            chip, profiles, _estimate_section(chip, profiles, inputs, outputs)
+        )
     parts: list[tuple[list[int], KernelEstimate]] = []
     for members in segments:
         inside = {profiles[i].op for i in members}
@@ -370,7 +374,8 @@ def estimate_kernel(
             for r in op.results:
                 if any(u.operation not in inside for u in r.uses):
                     writes.append((tensor_bytes(r), tier_of(r) if tier_of else "hbm"))
-        part = _estimate_section(chip, [profiles[i] for i in members], reads, writes)
+        ops = [profiles[i] for i in members]
+        part = _multi_pass(chip, ops, _estimate_section(chip, ops, reads, writes))
         parts.append((members, part))
     plans: list[OpPlan | None] = [None] * len(profiles)
     for members, part in parts:
@@ -398,7 +403,46 @@ def estimate_kernel(
         bottleneck=max(range(len(ordered)), key=lambda i: ordered[i].cycles),
         agcus=max(e.agcus for e in estimates),
         agcus_min=max(e.agcus_min for e in estimates),
-        sections=len(parts),
+        sections=sum(part.sections for part in estimates),
+    )
+
+
+def _multi_pass(
+    chip: Chip, profiles: Sequence[OpProfile], one: KernelEstimate
+) -> KernelEstimate:
+    """`one` (a section priced as one pass) as the sections the lowering makes
+    of a lone row operation (`MULTI_PASS_SECTIONS`): each pass loads its
+    configuration, fills its pipeline, streams the input from memory and runs
+    the op's stream once; the last writes the result."""
+    if len(profiles) != 1 or profiles[0].op.name not in MULTI_PASS_SECTIONS:
+        return one
+    passes = MULTI_PASS_SECTIONS[profiles[0].op.name]
+    p = profiles[0]
+    read = p.operand_bytes[0] * p.operand_elements[0] if p.operand_elements else 0
+    offchip = dict(one.offchip_bytes)
+    if offchip:  # an input in SRAM is re-read for free
+        tier = max(offchip, key=lambda t: offchip[t])
+        offchip[tier] += (passes - 1) * read
+    offchip_cycles = max(
+        (b / chip.bandwidth(t) for t, b in offchip.items()), default=0.0
+    ) * chip.clock_hz
+    # each pass streams the input through its unit chain once, from memory
+    # through one off-chip port
+    port = chip.offchip.port_bytes_per_second / chip.clock_hz
+    lanes = chip.compute.lanes
+    stream = (
+        p.operand_elements[0] / min(lanes, port / max(p.operand_bytes[0], 1))
+        if p.operand_elements
+        else 0.0
+    )
+    return dataclasses.replace(
+        one,
+        pipeline_cycles=passes * max(stream, one.pipeline_cycles / passes),
+        offchip_bytes=offchip,
+        offchip_cycles=offchip_cycles,
+        fill_cycles=passes * one.fill_cycles,
+        config_cycles=passes * one.config_cycles,
+        sections=passes,
     )
 
 

@@ -31,6 +31,7 @@ from dfc.dialects.dfg.base import (
     StructuredOpInterface,
     element_byte_size,
 )
+from dfc.dialects.dfg.elementwise import OPS as ELEMENTWISE_OPS
 
 Template = Literal["matmul", "reduce", "map", "move"]
 
@@ -403,10 +404,32 @@ def max_parallelism(p: OpProfile, chip: Chip) -> int:
     return p.memo[key]  # pyright: ignore[reportReturnType]
 
 
+REPLICATED_OPS = frozenset(
+    {"dfg.matmul", "dfg.batch_matmul", "dfg.conv2d", "dfg.attention"}
+    | {cls.name for cls in ELEMENTWISE_OPS}
+)
+"""Ops whose lowering spreads them over `par` units (`#dfg.tile`); the others
+(reductions, normalizations, pools, data movement, gathers, scans) lower to
+one unit chain whatever `par` says."""
+
+MULTI_PASS_SECTIONS = {
+    "dfg.softmax": 3,
+    "dfg.log_softmax": 3,
+    "dfg.layer_norm": 3,
+    "dfg.rms_norm": 2,
+}
+"""Sections `lowering/normalization.py` makes of a row operation: one per pass,
+each streaming the input from memory again (the row statistics go through a
+small scratch memory)."""
+
+
 def _max_parallelism(p: OpProfile, chip: Chip) -> int:
     """Most units the op can use: independent tiles when its parallel loops are
     cut down to one vector (the vectorized loop) or one element (the others);
-    at least one (an op over a zero-size tensor runs on one unit, doing nothing)."""
+    at least one (an op over a zero-size tensor runs on one unit, doing
+    nothing). One for an op the lowering does not replicate."""
+    if p.op.name not in REPLICATED_OPS:
+        return 1
     vec = p.vector_loop
     lanes = chip.compute.lanes
     return max(
@@ -493,7 +516,8 @@ def _work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
     `matmul`: FLOPs / (2 x systolic rows x cols x fma rate); `map`/`reduce`:
     vectors x ceil(FLOPs per point / stages); `move`: one vector per cycle
     through a PMU. Every op is also bounded by streaming its largest operand
-    or result at one vector per cycle. Vectors are padded to the lanes along
+    or result at one vector per cycle and at most an off-chip port's bytes
+    per cycle. Vectors are padded to the lanes along
     the vectorized loop.
     """
     c = chip.compute
@@ -518,5 +542,15 @@ def _work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
         per_point = p.flops / max(points, 1)
         compute = vectors * max(1, math.ceil(per_point / c.stages)) / rate
         compute *= band_fraction(p, tile)
-    stream = max((*p.operand_elements, *p.result_elements), default=0) / lanes
+    # Every operand and result streams at one vector per cycle, and through
+    # an off-chip port (one AGCU per unit and stream) at the port's bytes per
+    # cycle: an f32 vector is 128 bytes on sn40l, a port moves 64.
+    port = chip.offchip.port_bytes_per_second / chip.clock_hz
+    sizes = (
+        *zip(p.operand_elements, p.operand_bytes, strict=True),
+        *((e, p.result_bytes) for e in p.result_elements),
+    )
+    stream = max(
+        (e / min(lanes, port / max(b, 1)) for e, b in sizes), default=0.0
+    )
     return max(compute, stream, 1.0)

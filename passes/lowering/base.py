@@ -127,19 +127,20 @@ def broadcast_walk(
     out_shape: Sequence[int],
     lanes: int,
     rows: tuple[int, int] | None = None,
+    axis: int = 0,
 ) -> Walk:
     """The walk that visits a tensor of `in_shape` in the row-major order of
     `out_shape` (numpy broadcasting: a size-1 or missing dimension repeats, a
-    stride-0 counter). `rows` restricts the outermost output dimension to
-    `[begin, end)` (one replica of a parallelized op)."""
+    stride-0 counter). `rows` restricts output dimension `axis` (default the
+    outermost) to `[begin, end)` (one replica of a parallelized op)."""
     out = list(out_shape) or [1]
     shape = [1] * (len(out) - len(in_shape)) + list(in_shape)
     strides = row_major_strides(shape)
     coeffs = [s if d == o else 0 for d, o, s in zip(shape, out, strides, strict=True)]
     base = 0
     if rows is not None:
-        base = coeffs[0] * rows[0]
-        out[0] = rows[1] - rows[0]
+        base = coeffs[axis] * rows[0]
+        out[axis] = rows[1] - rows[0]
     return Walk.loops(out, coeffs, lanes, base)
 
 

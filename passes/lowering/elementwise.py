@@ -5,8 +5,8 @@ Operands stream from memory with broadcast walks (stride-0 counters repeat a
 dimension), splat constants become stage constants, intermediates stay on
 streams, and every value used after the run (or returned) is stored. Ops
 without a stage op expand into several stages (gelu, clip, compare, pow, ...).
-With `#dfg.tile<..., par = P>` the outermost dimension is split into P row
-blocks, each with its own loads, PCUs and store (replicated units).
+With `#dfg.tile<..., par = P>` the outermost dimension larger than 1 is split
+into P row blocks, each with its own loads, PCUs and store (replicated units).
 
 ```mlir
 %1 = dfg.add %x, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
@@ -143,7 +143,11 @@ def lower_elementwise_group(lowerer: Lowerer, ops: list[Operation]) -> None:
             stored.append(result)
     outs = {v: lowerer.result_memory(v.owner, v) for v in stored}  # type: ignore[arg-type]
     par = max((_par(op) for op in ops), default=1)
-    rows = shape[0] if shape else 1
+    # Replicas split the outermost dimension larger than 1: the dimensions
+    # before it have size 1 (a batch of one image, `[1, C, H, W]`), so each
+    # replica's rows are still one contiguous block of every full tensor.
+    axis = next((i for i, e in enumerate(shape) if e > 1), 0)
+    rows = shape[axis] if shape else 1
     replicas = max(1, min(par, rows)) if len(shape) >= 1 else 1
     block = -(-rows // replicas)
     sb = program.section()
@@ -154,7 +158,7 @@ def lower_elementwise_group(lowerer: Lowerer, ops: list[Operation]) -> None:
         if replicas > 1:
             sb.prefix = f"r{r}_"
         _lower_rows(
-            lowerer, sb, ops, dtype, (begin, end) if shape else None, stored, outs
+            lowerer, sb, ops, dtype, (begin, end) if shape else None, stored, outs, axis
         )
     sb.prefix = ""
 
@@ -167,13 +171,14 @@ def _lower_rows(
     span: tuple[int, int] | None,
     stored: list[SSAValue],
     outs: dict[SSAValue, MemRef],
+    axis: int = 0,
 ) -> None:
-    """Loads, PCUs and stores of the run over the rows `span` of the
-    outermost dimension (all of it for rank 0)."""
+    """Loads, PCUs and stores of the run over the rows `span` of dimension
+    `axis` (every dimension before it has size 1; all of it for rank 0)."""
     chip = lowerer.chip
     lanes = chip.compute.lanes
     shape = tuple(shape_of(ops[0].results[0]))
-    row_size = math.prod(shape[1:]) if shape else 1
+    row_size = math.prod(shape[axis + 1 :]) if shape else 1
     n = (span[1] - span[0]) * row_size if span is not None else 1
     graph = StageGraph(sb, dtype, n, ops[0])
     env: dict[SSAValue, Node | float] = {}
@@ -187,7 +192,7 @@ def _lower_rows(
                     env[value] = splat
                 else:
                     ref = lowerer.memory_for(value)
-                    walk = broadcast_walk(shape_of(value), shape, lanes, span)
+                    walk = broadcast_walk(shape_of(value), shape, lanes, span, axis)
                     walk = check_counters(
                         op, walk, chip, f"broadcast load of '{ref.name}'"
                     )

@@ -178,3 +178,28 @@ def test_parallel_tile_replicates_units() -> None:
     x = np.random.default_rng(0).standard_normal((64, 512)).astype(np.float32)
     got = dfc.simulate(module_to_program(su), [x]).outputs[0]
     np.testing.assert_allclose(got, np.exp(x), rtol=1e-6)
+
+
+def test_replicas_split_the_first_dimension_larger_than_one() -> None:
+    """A batch of one image `[1, C, H, W]`: the replicas split the channels (a
+    split of the size-1 batch would leave one unit doing all the work), with a
+    per-channel bias broadcast along the rows of each replica."""
+    t = "tensor<1x6x5x7xf32>"
+    b = "tensor<1x6x1x1xf32>"
+    module = dfc.parse_mlir(
+        f"""func.func @main(%x: {t}, %b: {b}, %y: {t}) -> {t} {{
+  %a = dfg.add %x, %b {{tile = #dfg.tile<[1, 2, 5, 7], par = 3>}} : ({t}, {b}) -> {t}
+  %r = dfg.relu %a {{tile = #dfg.tile<[1, 2, 5, 7], par = 3>}} : ({t}) -> {t}
+  %s = dfg.add %r, %y {{tile = #dfg.tile<[1, 2, 5, 7], par = 3>}} : ({t}, {t}) -> {t}
+  func.return %s : {t}
+}}"""
+    )
+    su = lower_module(module, load_chip("sn40l"))
+    stores = [op for op in su.walk() if isinstance(op, AgcuOp) and "st" in op.sym_name.data]
+    assert len(stores) == 3
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 6, 5, 7)).astype(np.float32)
+    bias = rng.standard_normal((1, 6, 1, 1)).astype(np.float32)
+    y = rng.standard_normal((1, 6, 5, 7)).astype(np.float32)
+    got = dfc.simulate(module_to_program(su), [x, bias, y]).outputs[0]
+    np.testing.assert_allclose(got, np.maximum(x + bias, 0) + y, rtol=1e-6)

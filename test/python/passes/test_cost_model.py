@@ -248,3 +248,44 @@ func.func @main(%x: tensor<8x768xf32>, %g: tensor<768xf32>, %b: tensor<768xf32>)
 """
     p = profile(graph(text, "sn40l").ops[0])
     assert p.two_pass and p.buffered[0]
+
+
+LAYER_NORM = """
+func.func @main(%x: tensor<512x768xf32>, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<512x768xf32> {
+  %y = dfg.layer_norm %x scale %g bias %b : (tensor<512x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<512x768xf32>
+  func.return %y : tensor<512x768xf32>
+}
+"""
+
+MAX_POOL = """
+func.func @main(%x: tensor<1x64x112x112xf32>) -> tensor<1x64x56x56xf32> {
+  %y = dfg.max_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x112x112xf32>) -> tensor<1x64x56x56xf32>
+  func.return %y : tensor<1x64x56x56xf32>
+}
+"""
+
+
+def test_row_operation_is_priced_as_its_passes() -> None:
+    """layer_norm lowers to three sections on one unit chain (mean, deviation,
+    normalize), each streaming x from HBM through one off-chip port (64 bytes
+    a cycle on sn40l: half an f32 vector). The model prices exactly that, and
+    lands within 10 % of the simulator."""
+    chip = dfc.load_chip("sn40l")
+    est = graph(LAYER_NORM, "sn40l").group_cost(frozenset({0}))
+    assert est.sections == 3
+    assert est.plans[0].parallelism == 1
+    x_bytes = 512 * 768 * 4
+    assert est.pipeline_cycles == pytest.approx(3 * x_bytes / 64)
+    assert est.offchip_bytes["hbm"] >= 3 * x_bytes + x_bytes  # 3 reads, 1 write
+    simulated = dfc.compile(dfc.parse_mlir(LAYER_NORM), chip="sn40l").simulate(
+        functional=False
+    )
+    assert len(simulated.report.sections) == 3
+    assert chip.seconds(est.total_cycles) == pytest.approx(simulated.seconds, rel=0.1)
+
+
+def test_ops_the_lowering_does_not_replicate_get_one_unit() -> None:
+    """A pool lowers to one unit chain whatever `par` says: the model must
+    not price it as if 1,040 PCUs shared it."""
+    est = graph(MAX_POOL, "sn40l").group_cost(frozenset({0}))
+    assert [p.parallelism for p in est.plans] == [1]
