@@ -190,11 +190,10 @@ def _agcu_demand(
         for k, v in enumerate(p.op.operands):
             if v.owner in streamed:
                 continue
-            # B (operand 1) is shared; a convolution's bias is streamed to
-            # each piece (`lowering/conv.py`). When the lowering swaps the
-            # operands, A's stream is shared and B's panels are per unit: the
-            # same count.
-            if shares and k == 1:
+            # A's panels and B's stream are shared by units with the same
+            # rows / columns (`matmul_split` counts them); a convolution's
+            # bias is streamed to each piece (`lowering/conv.py`).
+            if shares and k <= 1:
                 shared.append((i, k))
             else:
                 each[unit] += 1
@@ -218,8 +217,17 @@ class MatmulSplit:
     units: int
     """PCUs (and row panels) it makes: can differ from the parallelism asked for."""
     weight_streams: int
-    """Distinct weight (B) streams: units with the same columns and as many
-    rows share one."""
+    """Distinct streams of the streamed operand (B): units with the same
+    columns and as many rows share one."""
+    panels: int
+    """Distinct row panels (A): units with the same rows and as many column
+    blocks share one load."""
+    streamed_operand: int
+    """The operand index of B (1; 0 when the lowering swaps the operands)."""
+
+    def loads(self, operand: int) -> int:
+        """AGCU loads of `operand` (0 or 1) over all the units."""
+        return self.weight_streams if operand == self.streamed_operand else self.panels
     imbalance: float
     """The slowest unit's array passes over the mean per asked unit (>= ~1):
     the op's time is its work / parallelism times this."""
@@ -238,7 +246,9 @@ def matmul_split(p: OpProfile, tile: Sequence[int], par: int, chip: Chip) -> Mat
     roles = systolic_loops(p, chip)
     block = systolic_tile(p, tile, chip)
     if roles is None or block is None:
-        return MatmulSplit(par, par, 1.0)
+        return MatmulSplit(
+            units=par, weight_streams=par, panels=par, streamed_operand=1, imbalance=1.0
+        )
     m_loop, n_loop, m, n = roles.m_loop, roles.n_loop, roles.m, roles.n
     tm, tn = block
     b_used = _used_dims(p.operand_maps[roles.streamed], p.space.rank)
@@ -253,7 +263,7 @@ def matmul_split(p: OpProfile, tile: Sequence[int], par: int, chip: Chip) -> Mat
         out = [(extent // size, size)] if extent >= size else []
         return out + ([(1, extent % size)] if extent % size else [])
 
-    units = streams = 0
+    units = streams = panels = 0
     slowest = total = 0
     for mt, rm in cuts(m, tm):
         for nt, cn in cuts(n, tn):
@@ -264,11 +274,18 @@ def matmul_split(p: OpProfile, tile: Sequence[int], par: int, chip: Chip) -> Mat
             pj = min(max(1, share // pi), nt)
             units += pi * pj
             streams += pj * len(_split_sizes(rows, pi))
+            panels += pi * len(_split_sizes(nt, pj))
             blocks = outer * mt * nt
             total += blocks
             per_row = blocks // rows // nt  # the other batch loops, whole
             slowest = max(slowest, per_row * -(-rows // pi) * -(-nt // pj))
-    return MatmulSplit(units, streams, slowest * par / max(total, 1))
+    return MatmulSplit(
+        units=units,
+        weight_streams=streams,
+        panels=panels,
+        streamed_operand=roles.streamed,
+        imbalance=slowest * par / max(total, 1),
+    )
 
 
 def _op_static(p: OpProfile, chip: Chip) -> tuple[tuple[int, ...], float, int, int]:
@@ -524,7 +541,7 @@ def _estimate_section(
             matmul_split(p, t, n, chip) if p.template == "matmul" else None
             for p, t, n in zip(profiles, tiles, par, strict=True)
         ]
-        shared = sum(split[i].weight_streams for i, _ in shared_operands)  # pyright: ignore[reportOptionalMemberAccess]
+        shared = sum(split[i].loads(k) for i, k in shared_operands)  # pyright: ignore[reportOptionalMemberAccess]
         return shared + sum(
             (n if sp is None else sp.units) * e
             for sp, n, e in zip(split, par, agcu_each, strict=True)

@@ -198,11 +198,13 @@ def emit_matmul(
         )
         # The units split a "row" loop first — the row tiles, or a batch loop
         # along which B does not change (a convolution's output rows), the
-        # longest — then the column tiles. Each keeps its A panel in a PMU
-        # (re-read for each of its column tiles); units with the same column
-        # tiles and as many row iterations share one B stream (B's coefficient
-        # over the row loop is 0, so it is the same element sequence): one load
-        # fanned out.
+        # longest — then the column tiles. An A panel is kept in a PMU
+        # (re-read for each column tile of its unit) and shared by the units
+        # with the same rows and as many column tiles; units with the same
+        # column tiles and as many row iterations share one B stream (B's
+        # coefficient over the row loop is 0, so it is the same element
+        # sequence). Each shared stream is one load fanned out: the chip's
+        # few AGCUs bound how many units a section can have.
         nb = len(batch)
         loops = [*batch, region.mt]
         candidates = [nb] + [i for i in range(nb) if b.batch[i] == 0 and batch[i] > 1]
@@ -215,6 +217,7 @@ def emit_matmul(
         a_base = a.base + region.r0 * a.free
         b_base = b.base + region.c0 * b.free
         shared: dict[tuple[int, int, int], SSAValue] = {}
+        panels: dict[tuple[int, int, int], SSAValue] = {}
         for (ilo, ihi), (jlo, jhi) in itertools.product(
             split(loops[axis], pi), split(region.nt, pj)
         ):
@@ -231,9 +234,14 @@ def emit_matmul(
                 )
                 shared[key] = b.mem.stream(sb, walk)
             b_stream = shared[key]
-            a_stream = _a_panel(
-                sb, a, outer, k_counters, kk, region, a_coeffs, a_base, dtype
-            )
+            # Units with the same rows and as many column tiles read the same
+            # A panel in the same order: one load (and panel PMU) fanned out.
+            a_key = (ilo, ihi, jhi - jlo)
+            if a_key not in panels:
+                panels[a_key] = _a_panel(
+                    sb, a, outer, k_counters, kk, region, a_coeffs, a_base, dtype
+                )
+            a_stream = panels[a_key]
             tiles = 1
             for s, e in ranges:
                 tiles *= e - s
