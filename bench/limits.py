@@ -130,7 +130,7 @@ def render(name: str, data: dict[str, Any], chip: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.models import MODELS, export_onnx
+    from bench.models import MODELS, export_onnx, parse_models
 
     parser = argparse.ArgumentParser(
         prog="python -m bench limits", description=__doc__.splitlines()[0]
@@ -139,11 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", default="bert-base,gpt2-prefill,gpt2-decode")
     parser.add_argument("--chip", default="sn40l")
     args = parser.parse_args(argv)
-    models = [m for m in args.models.split(",") if m]
-    unknown = [m for m in models if m not in MODELS]
-    if unknown:
-        print(f"unknown model(s): {', '.join(unknown)}; known: {', '.join(MODELS)}",
-              file=sys.stderr)
+    models = parse_models(args.models)
+    if models is None:
         return 2
     import dfc
 

@@ -409,3 +409,17 @@ MODELS: dict[str, ModelSpec] = {
         ),
     )
 }
+
+
+def parse_models(text: str) -> list[str] | None:
+    """The model names of a comma-separated `--models` option; None (after
+    saying which are unknown on stderr) when one is not in `MODELS`."""
+    import sys
+
+    models = [m for m in text.split(",") if m]
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        print(f"unknown model(s): {', '.join(unknown)}; known: {', '.join(MODELS)}",
+              file=sys.stderr)
+        return None
+    return models

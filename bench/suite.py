@@ -799,7 +799,7 @@ def _load_partial(path: Path, *, quick: bool, chip: str) -> dict[str, Any] | Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.models import MODELS
+    from bench.models import MODELS, parse_models
 
     parser = argparse.ArgumentParser(
         prog="python -m bench suite", description=__doc__.splitlines()[0]
@@ -821,11 +821,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="reuse the models of <out>/<date>.partial.json, left by a "
                         "stopped run of the same mode and chip")
     args = parser.parse_args(argv)
-    models = [m for m in args.models.split(",") if m]
-    unknown = [m for m in models if m not in MODELS]
-    if unknown:
-        print(f"unknown model(s): {', '.join(unknown)}; known: {', '.join(MODELS)}",
-              file=sys.stderr)
+    models = parse_models(args.models)
+    if models is None:
         return 2
     try:
         depths = [int(d) for d in args.depths.split(",") if d] if args.scaling else []

@@ -3,26 +3,15 @@ time split on hand-made simulator reports."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 import dfc
 from dfc.backends.sim.report import SectionReport, SimReport, UnitReport
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def limits():
-    sys.path.insert(0, str(ROOT))
-    try:
-        import bench.limits
-
-        yield bench.limits
-    finally:
-        sys.path.remove(str(ROOT))
+def limits(bench_module):
+    return bench_module.limits
 
 
 def section(name, run, *, pcus=1, busy=0.0, agcus=2, hbm=0):  # type: ignore[no-untyped-def]

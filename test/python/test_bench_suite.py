@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def suite():
-    sys.path.insert(0, str(ROOT))
-    try:
-        import bench.models
-        import bench.suite
-
-        yield bench.suite
-    finally:
-        sys.path.remove(str(ROOT))
+def suite(bench_module):
+    return bench_module.suite
 
 
 def test_loglog_exponent_recovers_power_laws(suite):
