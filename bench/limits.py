@@ -113,7 +113,8 @@ def render(name: str, data: dict[str, Any], chip: Any) -> str:
         "",
         f"Mean per section (weighted by run time): {data['mean_pcus']:.1f} of "
         f"{data['chip_pcus']} PCUs, {data['mean_agcus']:.1f} of {data['chip_agcus']} "
-        f"AGCUs. Achieved {data['flops_fraction']:.2%} of peak FLOP/s and "
+        f"AGCUs. Achieved {data['flops_fraction']:.2%} of the simulator's peak "
+        f"FLOP/s (the bf16 peak; f32 runs at half of it) and "
         f"{data['hbm_fraction']:.1%} of HBM bandwidth.",
         "",
         "| longest sections | class | config us | run us | PCUs | AGCUs | HBM |",

@@ -428,13 +428,16 @@ def _multi_pass(
     chip: Chip, profiles: Sequence[OpProfile], one: KernelEstimate
 ) -> KernelEstimate:
     """`one` (a section priced as one pass) as the sections the lowering makes
-    of a lone row operation (`MULTI_PASS_SECTIONS`): each pass loads its
+    of a row operation alone in its segment but for reshapes
+    (`MULTI_PASS_SECTIONS`): each pass loads its
     configuration, fills its pipeline, streams the input from memory and runs
     the op's stream once; the last writes the result."""
-    if len(profiles) != 1 or profiles[0].op.name not in MULTI_PASS_SECTIONS:
+    # reshapes in the segment are aliases of its memory, not work
+    ops = [p for p in profiles if p.op.name != "dfg.reshape"]
+    if len(ops) != 1 or ops[0].op.name not in MULTI_PASS_SECTIONS:
         return one
-    passes = MULTI_PASS_SECTIONS[profiles[0].op.name]
-    p = profiles[0]
+    p = ops[0]
+    passes = MULTI_PASS_SECTIONS[p.op.name]
     read = p.operand_bytes[0] * p.operand_elements[0] if p.operand_elements else 0
     offchip = dict(one.offchip_bytes)
     if offchip:  # an input in SRAM is re-read for free

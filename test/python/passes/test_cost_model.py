@@ -289,3 +289,18 @@ def test_ops_the_lowering_does_not_replicate_get_one_unit() -> None:
     not price it as if 1,040 PCUs shared it."""
     est = graph(MAX_POOL, "sn40l").group_cost(frozenset({0}))
     assert [p.parallelism for p in est.plans] == [1]
+
+
+def test_row_operation_with_a_reshape_is_still_priced_as_its_passes() -> None:
+    """A reshape of the normalized rows (GPT-2's ln -> view) is an alias in
+    the same segment: the kernel is still the layer_norm's three sections."""
+    text = LAYER_NORM.replace(
+        "  func.return %y : tensor<512x768xf32>",
+        "  %r = dfg.reshape %y : (tensor<512x768xf32>) -> tensor<1x512x768xf32>\n"
+        "  func.return %r : tensor<1x512x768xf32>",
+    ).replace("-> tensor<512x768xf32> {", "-> tensor<1x512x768xf32> {")
+    g = graph(text, "sn40l")
+    alone = graph(LAYER_NORM, "sn40l").group_cost(frozenset({0}))
+    both = g.group_cost(frozenset({0, 1}))
+    assert both.sections == 3
+    assert both.total_cycles == pytest.approx(alone.total_cycles, rel=0.01)
