@@ -264,3 +264,19 @@ def test_swapped_matmul_epilogue(t):  # type: ignore[no-untyped-def]
     su, _ = lower_and_compare(text, "sn40l", dtype=t, lower=lower_module)
     assert _swapped(su, 1)
     assert len([op for op in su.walk() if op.name == "su.section"]) == 1
+
+
+def test_units_with_the_same_rows_share_one_a_panel():  # type: ignore[no-untyped-def]
+    """par = 6 on 2 row blocks x 9 column blocks (64 x 54 on sn40l's 32 x 6
+    array): 2 x 3 units of 3 column blocks each; the 3 units of a row block
+    read the same A panel in the same order, so A is loaded twice (one panel
+    PMU each, fanned out), not six times. The numbers match the interpreter."""
+    su, _ = lower_and_compare(
+        matmul_text(64, 16, 54, tile="#dfg.tile<[32, 54, 16], par = 6>"), "sn40l"
+    )
+    assert len(pcus(su)) == 6
+    a_loads = [
+        op for op in su.walk()
+        if op.name == "su.agcu" and op.memory.root_reference.data == "a"
+    ]
+    assert len(a_loads) == 2
