@@ -13,6 +13,9 @@ in one class by what its own units and traffic say:
   units (every unit loads its panel and stores its result through one);
 - `units`: its busiest PCU is busy >= 70 % of the run on fewer than half the
   PCUs (parallelism the lowering or the cost model did not give it);
+- `port`: else its busiest AGCU is busy >= 70 % of the run: one off-chip
+  port's bandwidth (a single load or store stream: data movement, a row
+  operation's pass) bounds it;
 - `latency`: the rest (short runs dominated by pipeline fill and DMA latency).
 
 Also reported: time-weighted mean PCUs and AGCUs per section against the
@@ -32,7 +35,7 @@ from typing import Any
 
 BOUND_SHARE = 0.7
 """A section is bounded by a resource that accounts for this share of its run."""
-CLASSES = ("hbm", "compute", "agcu", "units", "latency")
+CLASSES = ("hbm", "compute", "agcu", "units", "port", "latency")
 
 
 def classify(section: Any, chip: Any) -> str:
@@ -52,6 +55,8 @@ def classify(section: Any, chip: Any) -> str:
         return "agcu"
     if busiest >= BOUND_SHARE * run:
         return "compute" if len(pcus) >= 0.5 * chip.count("pcu") else "units"
+    if max((u.busy_cycles for u in agcus), default=0.0) >= BOUND_SHARE * run:
+        return "port"
     return "latency"
 
 

@@ -14,9 +14,9 @@ def limits(bench_module):
     return bench_module.limits
 
 
-def section(name, run, *, pcus=1, busy=0.0, agcus=2, hbm=0):  # type: ignore[no-untyped-def]
+def section(name, run, *, pcus=1, busy=0.0, agcus=2, hbm=0, port=0.0):  # type: ignore[no-untyped-def]
     units = [UnitReport(name, f"p{i}", "pcu", busy, 0.0, run - busy) for i in range(pcus)]
-    units += [UnitReport(name, f"a{i}", "agcu", 0.0, 0.0, run) for i in range(agcus)]
+    units += [UnitReport(name, f"a{i}", "agcu", port, 0.0, run - port) for i in range(agcus)]
     return SectionReport(name, 1000, 2000, run, 0.0, 0.0, {"hbm": hbm}, units)
 
 
@@ -27,6 +27,7 @@ def test_sections_are_classed_by_what_bounds_them(limits):  # type: ignore[no-un
     assert limits.classify(section("s", run, pcus=600, busy=9_000), chip) == "compute"
     assert limits.classify(section("s", run, pcus=30, busy=9_000, agcus=62), chip) == "agcu"
     assert limits.classify(section("s", run, pcus=30, busy=9_000), chip) == "units"
+    assert limits.classify(section("s", run, pcus=1, busy=5_000, port=9_000), chip) == "port"
     assert limits.classify(section("s", run, pcus=30, busy=1_000), chip) == "latency"
 
 
