@@ -373,6 +373,58 @@ def measure_model(
     return row
 
 
+def _measure_child(job: dict[str, Any]) -> None:
+    """`measure_isolated`'s child: measure one model, write its row as JSON."""
+    row = measure_model(
+        job["name"], job["quick"], job["chip"], Path(job["workdir"]),
+        iree=job["iree"], torch_frontend=job["torch_frontend"],
+        log=lambda message: print(message, file=sys.stderr, flush=True),
+    )
+    Path(job["out"]).write_text(json.dumps(row, default=float))
+
+
+def measure_isolated(
+    name: str, quick: bool, chip: str, workdir: Path, *, iree: str | None,
+    torch_frontend: bool, log: Any = print, target: Any = _measure_child,
+) -> dict[str, Any]:
+    """`measure_model` in a child process, so that a model the machine cannot
+    compile (the full-size Llama stack outgrew 24 GiB and the kernel killed
+    the whole suite) fails its row instead of the run. `target` is the
+    child's entry (a test passes one that dies)."""
+    import multiprocessing
+
+    from bench.models import MODELS
+
+    out = workdir / f"{name}.row.json"
+    out.unlink(missing_ok=True)
+    job = {"name": name, "quick": quick, "chip": chip, "workdir": str(workdir),
+           "iree": iree, "torch_frontend": torch_frontend, "out": str(out)}
+    child = multiprocessing.get_context("spawn").Process(target=target, args=(job,))
+    child.start()
+    child.join()
+    if child.exitcode == 0 and out.exists():
+        return json.loads(out.read_text())
+    code = child.exitcode
+    why = (
+        f"the measuring process was killed by signal {-code}"
+        + (" (SIGKILL: out of memory?)" if code == -9 else "")
+        if code is not None and code < 0
+        else f"the measuring process exited with status {code} and no result"
+    )
+    log(f"  {name}: {why}")
+    spec = MODELS[name]
+    failed = {"status": "failed", "reason": why}
+    return {
+        "model": name,
+        "kind": spec.kind,
+        "transformer": spec.transformer,
+        "config": spec.description(quick),
+        "fused": dict(failed),
+        "unfused": dict(failed),
+        "iree": {"status": "skipped", "reason": why},
+    }
+
+
 def streamed_weight_bytes(path: Path) -> tuple[int, int]:
     """(bytes of weights one decode step must read, bytes of float graph inputs)
     from the ONNX file: every initializer once, except tables read only by
@@ -760,8 +812,8 @@ def run(
                 continue
             log(f"{name} ...")
             data["models"].append(
-                measure_model(name, quick, chip, Path(tmp), iree=reason,
-                              torch_frontend=torch_frontend, log=log)
+                measure_isolated(name, quick, chip, Path(tmp), iree=reason,
+                                 torch_frontend=torch_frontend, log=log)
             )
             if checkpoint is not None:
                 checkpoint(data)

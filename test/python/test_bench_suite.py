@@ -91,7 +91,7 @@ def test_resume_reuses_measured_models_and_checkpoints_new_ones(suite, monkeypat
         measured.append(name)
         return {"model": name, "fused": {"status": "ok"}, "unfused": {"status": "ok"}}
 
-    monkeypatch.setattr(suite, "measure_model", fake_measure)
+    monkeypatch.setattr(suite, "measure_isolated", fake_measure)
     monkeypatch.setattr(suite, "cost_model_summary", lambda rows: {})
     monkeypatch.setattr(suite, "targets", lambda data: [])
     previous = {"models": [{"model": "bert-base", "reused": True}]}
@@ -104,6 +104,28 @@ def test_resume_reuses_measured_models_and_checkpoints_new_ones(suite, monkeypat
     assert measured == ["gpt2-decode"]
     assert data["models"][0] == {"model": "bert-base", "reused": True}
     assert checkpoints == [["bert-base", "gpt2-decode"]]
+
+
+def test_a_model_whose_process_dies_fails_its_row_not_the_run(suite, tmp_path):
+    """Each model is measured in a child process (the full-size Llama stack
+    outgrew the machine's memory and the kernel killed the whole suite): a
+    child that dies leaves a failed row, and the tables still render."""
+    import functools
+    import os
+
+    said = []
+    row = suite.measure_isolated(
+        "gpt2-decode", True, "sn40l", tmp_path, iree="off", torch_frontend=False,
+        log=said.append, target=functools.partial(os._exit, 3),  # dies at once
+    )
+    assert row["fused"]["status"] == row["unfused"]["status"] == "failed"
+    assert "exited with status" in row["fused"]["reason"]
+    assert said and "gpt2-decode" in said[0]
+    data = {"meta": {"quick": True, "chip": "sn40l", "date": "-", "command": "-",
+                     "machine": "-", "iree": "-", "wall_seconds": 0.0},
+            "models": [row], "cost_model": {"kernels": 0}}
+    data["targets"] = suite.targets(data)
+    assert "| gpt2-decode | GPT-2 2x64" in suite.render(data)
 
 
 def test_partial_of_another_mode_is_not_reused(suite, tmp_path):
