@@ -25,11 +25,13 @@ from dfc.dialects.dfg.base import tensor_bytes
 from .ops import (
     MULTI_PASS_SECTIONS,
     OpProfile,
+    _chip_key,
     _used_dims,
     buffer_bytes,
     choose_tile,
     max_parallelism,
     split_tile,
+    stream_cycles,
     systolic_loops,
     systolic_padding,
     systolic_tile,
@@ -163,10 +165,9 @@ def _agcu_demand(
     ops. Read from memory: an operand from outside the kernel, or from a
     reshape (an alias of its operand's memory, `lowering/base.py`); written:
     a result used outside the kernel or by a reshape. A matmul's (or conv's)
-    units share the streams of its weight operand among units with the same
-    column tiles (they read the same elements; `matmul_units` counts them);
-    its row panel and a conv's bias are loaded per unit. Attention streams all keys and values to each
-    unit. The elementwise ops right after a matmul run on each of its output
+    A panels and B streams are shared by its units with the same rows or
+    columns (`matmul_split` counts them); a conv's bias is loaded per unit.
+    Attention streams all keys and values to each unit. The elementwise ops right after a matmul run on each of its output
     pieces (`lowering/epilogue.py`), so their loads and stores are per unit
     of the matmul. A reshape itself needs none."""
     streamed = {p.op for p in profiles if p.op.name != "dfg.reshape"}
@@ -224,16 +225,25 @@ class MatmulSplit:
     blocks share one load."""
     streamed_operand: int
     """The operand index of B (1; 0 when the lowering swaps the operands)."""
-
-    def loads(self, operand: int) -> int:
-        """AGCU loads of `operand` (0 or 1) over all the units."""
-        return self.weight_streams if operand == self.streamed_operand else self.panels
     imbalance: float
     """The slowest unit's array passes over the mean per asked unit (>= ~1):
     the op's time is its work / parallelism times this."""
 
+    def loads(self, operand: int) -> int:
+        """AGCU loads of `operand` (0 or 1) over all the units."""
+        return self.weight_streams if operand == self.streamed_operand else self.panels
+
 
 def matmul_split(p: OpProfile, tile: Sequence[int], par: int, chip: Chip) -> MatmulSplit:
+    """Memoized `_matmul_split`: the AGCU count and the load-balance search ask
+    for many parallelisms of the same op, in every group fusion prices."""
+    key = ("matmul_split", tuple(tile), par, _chip_key(p, chip))
+    if key not in p.memo:
+        p.memo[key] = _matmul_split(p, tile, par, chip)
+    return p.memo[key]  # pyright: ignore[reportReturnType]
+
+
+def _matmul_split(p: OpProfile, tile: Sequence[int], par: int, chip: Chip) -> MatmulSplit:
     """The units, weight streams and load balance of a contraction run with
     parallelism `par`, as `lowering/linalg.emit_matmul` makes them: the output
     is cut into a region of whole `tm x tn` blocks and the regions of the last,
@@ -447,11 +457,8 @@ def _multi_pass(
         (b / chip.bandwidth(t) for t, b in offchip.items()), default=0.0
     ) * chip.clock_hz
     # each pass streams the input through its unit chain once, from memory
-    # through one off-chip port
-    port = chip.offchip.port_bytes_per_second / chip.clock_hz
-    lanes = chip.compute.lanes
     stream = (
-        p.operand_elements[0] / min(lanes, port / max(p.operand_bytes[0], 1))
+        stream_cycles(p.operand_elements[0], p.operand_bytes[0], chip)
         if p.operand_elements
         else 0.0
     )

@@ -182,6 +182,15 @@ class SystolicRoles:
 
 
 def systolic_loops(p: OpProfile, chip: Chip) -> SystolicRoles | None:
+    """Memoized `_systolic_loops` (the tiler, the work and the AGCU count all
+    ask, for every group fusion prices)."""
+    key = ("systolic", _chip_key(p, chip))
+    if key not in p.memo:
+        p.memo[key] = _systolic_loops(p, chip)
+    return p.memo[key]  # pyright: ignore[reportReturnType]
+
+
+def _systolic_loops(p: OpProfile, chip: Chip) -> SystolicRoles | None:
     """The loops a contraction puts on the systolic array's rows (M) and columns
     (N), as the lowering does (`lowering/linalg`): N is the innermost parallel
     loop the lhs (A) omits, M the innermost one the rhs (B) omits, swapped
@@ -477,10 +486,10 @@ def _split_tile(
     # lowering spreads whole blocks over the units instead).
     floor = [lanes if d == vec else 1 for d in range(len(tile))]
     roles = systolic_loops(p, chip)
-    if roles is not None:
-        c = chip.compute
-        floor[roles.m_loop] = max(floor[roles.m_loop], min(roles.m, c.systolic_rows))
-        floor[roles.n_loop] = max(floor[roles.n_loop], min(roles.n, c.systolic_cols))
+    block = systolic_tile(p, (), chip)
+    if roles is not None and block is not None:
+        floor[roles.m_loop] = max(floor[roles.m_loop], block[0])
+        floor[roles.n_loop] = max(floor[roles.n_loop], block[1])
 
     def count() -> int:
         return math.prod(
@@ -542,15 +551,18 @@ def _work_cycles(p: OpProfile, tile: Sequence[int], chip: Chip) -> float:
         per_point = p.flops / max(points, 1)
         compute = vectors * max(1, math.ceil(per_point / c.stages)) / rate
         compute *= band_fraction(p, tile)
-    # Every operand and result streams at one vector per cycle, and through
-    # an off-chip port (one AGCU per unit and stream) at the port's bytes per
-    # cycle: an f32 vector is 128 bytes on sn40l, a port moves 64.
-    port = chip.offchip.port_bytes_per_second / chip.clock_hz
     sizes = (
         *zip(p.operand_elements, p.operand_bytes, strict=True),
         *((e, p.result_bytes) for e in p.result_elements),
     )
-    stream = max(
-        (e / min(lanes, port / max(b, 1)) for e, b in sizes), default=0.0
-    )
+    stream = max((stream_cycles(e, b, chip) for e, b in sizes), default=0.0)
     return max(compute, stream, 1.0)
+
+
+def stream_cycles(elements: int, element_bytes: int, chip: Chip) -> float:
+    """Cycles to stream `elements` between memory and a unit: one vector per
+    cycle, and through one off-chip port (an AGCU per unit and stream) at the
+    port's bytes per cycle (an f32 vector is 128 bytes on sn40l, a port
+    moves 64)."""
+    port = chip.offchip.port_bytes_per_second / chip.clock_hz
+    return elements / min(chip.compute.lanes, port / max(element_bytes, 1))
