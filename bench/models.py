@@ -23,6 +23,7 @@ changes). Every builder seeds torch, so a model is the same in every run.
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -414,8 +415,6 @@ MODELS: dict[str, ModelSpec] = {
 def parse_models(text: str) -> list[str] | None:
     """The model names of a comma-separated `--models` option; None (after
     saying which are unknown on stderr) when one is not in `MODELS`."""
-    import sys
-
     models = [m for m in text.split(",") if m]
     unknown = [m for m in models if m not in MODELS]
     if unknown:

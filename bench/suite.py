@@ -4,7 +4,7 @@ the roofline, the HBM limit of decoding and a peer compiler (IREE, CPU).
     python -m bench suite [--quick] [--models bert-base,gpt2-decode]
                           [--iree/--no-iree] [--torch/--no-torch]
                           [--scaling/--no-scaling] [--depths 2,4,8,16]
-                          [--chip sn40l] [--out DIR] [--no-write]
+                          [--chip sn40l] [--out DIR] [--no-write] [--resume]
 
 Models (`bench/models.py`) are built with random weights, exported to ONNX by
 torch's dynamo exporter, and compiled with `dfc.compile` twice (`fusion=auto`
@@ -31,8 +31,10 @@ from it, for both builds (`section_kernels` recovers which kernel each section
 came from). Scaling: GPT-2 prefill at each of `--depths` layers, compile and
 simulator wall time; the exponent is the log-log least-squares slope.
 
-Writes `bench/results/<date>.json` and `.md` (`<date>-quick.*` for `--quick`)
-and prints the markdown. `--quick` runs small configurations of the same
+Each model is measured in a child process (a model the machine cannot
+compile fails its row, not the run), and `<date>.partial.json` is written
+after each, which `--resume` reuses. Writes `bench/results/<date>.json` and
+`.md` (`<date>-quick.*` for `--quick`) and prints the markdown. `--quick` runs small configurations of the same
 architectures in a few minutes.
 """
 
@@ -373,8 +375,17 @@ def measure_model(
     return row
 
 
+def _torch_threads() -> None:
+    """The same torch thread count in the suite and in each model's child
+    process (export and the torch frontend run there)."""
+    import torch
+
+    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+
+
 def _measure_child(job: dict[str, Any]) -> None:
     """`measure_isolated`'s child: measure one model, write its row as JSON."""
+    _torch_threads()
     row = measure_model(
         job["name"], job["quick"], job["chip"], Path(job["workdir"]),
         iree=job["iree"], torch_frontend=job["torch_frontend"],
@@ -784,9 +795,7 @@ def run(
     model rows and scaling are reused, not measured again. `checkpoint`: called
     with the data so far after each model, so a long full-size run that is
     stopped keeps what it measured."""
-    import torch
-
-    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    _torch_threads()
     reason = iree_available() if iree else "disabled (--no-iree)"
     if reason is not None:
         log(f"IREE skipped: {reason}")
