@@ -19,9 +19,10 @@ dfc's contexts.
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
@@ -81,6 +82,23 @@ class BlobStore:
                     renames[handle] = new_handle
         if renames:
             _rename_handles(module, renames)
+
+    @contextlib.contextmanager
+    def scoped(self) -> Iterator[None]:
+        """Forget, on exit, every blob added inside the block.
+
+        For a process that compiles many large models one after another (the
+        benchmark suite): the store otherwise keeps every model's weights until
+        the process ends. Modules built inside the block lose their weights'
+        bytes on exit, so use their results (bitstreams, reports) inside it."""
+        with self._lock:
+            before = set(self._blobs)
+        try:
+            yield
+        finally:
+            with self._lock:
+                for handle in set(self._blobs) - before:
+                    del self._blobs[handle]
 
     def _fresh_handle(self, base: str, raw: bytes | memoryview) -> str:
         # An existing handle with identical bytes is shared, as MLIR would.

@@ -344,20 +344,27 @@ class _Images:
     """Initial images, each distinct byte string once, in order of first use."""
 
     def __init__(self) -> None:
-        self.blobs: list[bytes] = []
-        self.index: dict[bytes, int] = {}
+        self.blobs: list[bytes | memoryview] = []
+        # keyed by (length, CRC-32), then compared: a view of a numpy array's
+        # bytes does not hash
+        self.index: dict[tuple[int, int], list[int]] = {}
 
-    def add(self, blob: bytes) -> int:
-        if blob not in self.index:
-            self.index[blob] = len(self.blobs)
-            self.blobs.append(blob)
-        return self.index[blob]
+    def add(self, blob: bytes | memoryview) -> int:
+        same = self.index.setdefault((len(blob), zlib.crc32(blob)), [])
+        for i in same:
+            if self.blobs[i] == blob:
+                return i
+        same.append(len(self.blobs))
+        self.blobs.append(blob)
+        return same[-1]
 
-    def chunk(self) -> bytes:
-        out = [IMAGES.struct.pack(len(self.blobs))]
+    def parts(self) -> list[bytes | memoryview]:
+        """The chunk as parts, not joined: the images are most of a model's file,
+        and `encode` copies them once, into the file."""
+        out: list[bytes | memoryview] = [IMAGES.struct.pack(len(self.blobs))]
         out += [IMAGE.struct.pack(len(b)) for b in self.blobs]
         out += self.blobs
-        return b"".join(out)
+        return out
 
 
 def _agen_registers(prefix: str, agen: AddressGen) -> list[tuple[int, int]]:
@@ -557,6 +564,12 @@ def _minor_version(program: Program) -> int:
 def encode(program: Program) -> bytes:
     """The `.dfcb` bytes of `program` (deterministic). Raises `ProgramError` if the
     program breaks a structural rule."""
+    return b"".join(_encoded_parts(program))
+
+
+def _encoded_parts(program: Program) -> list[bytes | memoryview]:
+    """`encode`'s bytes as consecutive parts, not joined (decode's canonical
+    check compares them in place instead of writing the file a second time)."""
     check_program(program)
     strings = _Strings(program)
     images = _Images()
@@ -586,15 +599,22 @@ def encode(program: Program) -> bytes:
         _section_chunk(s, strings, images, memory_index, memories)
         for s in program.sections
     ]
-    chunks = [strings.chunk(), images.chunk(), b"".join(mem_parts), *sections]
+    chunks: list[list[bytes | memoryview]] = [
+        [strings.chunk()], images.parts(), [b"".join(mem_parts)],
+        *([section] for section in sections),
+    ]
     kinds = [0, 1, 2] + [3] * len(sections)
     if len(chunks) > NONE:
         raise ProgramError("too many sections")
     offset = HEADER.size + ENTRY.size * len(chunks)
     entries = []
-    for kind, chunk in zip(kinds, chunks):
-        entries.append(ENTRY.struct.pack(kind, zlib.crc32(chunk), offset, len(chunk)))
-        offset += len(chunk)
+    for kind, parts in zip(kinds, chunks):
+        chunk_crc, length = 0, 0
+        for part in parts:
+            chunk_crc = zlib.crc32(part, chunk_crc)
+            length += len(part)
+        entries.append(ENTRY.struct.pack(kind, chunk_crc, offset, length))
+        offset += length
     table = b"".join(entries)
     file_bytes = offset + TRAILER.size
     fp = bytes.fromhex(program.chip_fingerprint)
@@ -612,10 +632,11 @@ def encode(program: Program) -> bytes:
         0,
     )
     header = header[:-4] + struct.pack("<I", zlib.crc32(header[:-4]))
+    parts = [header, table, *(part for chunk in chunks for part in chunk)]
     crc = 0
-    for part in (header, table, *chunks):
+    for part in parts:
         crc = zlib.crc32(part, crc)
-    return b"".join([header, table, *chunks, TRAILER.struct.pack(crc)])
+    return [*parts, TRAILER.struct.pack(crc)]
 
 
 # -- decoding -----------------------------------------------------------------------
@@ -681,6 +702,14 @@ class _Reader:
     def raw(self, size: int, what: str) -> bytes:
         self.need(size, what)
         value = bytes(self.data[self.pos : self.pos + size])
+        self.pos += size
+        return value
+
+    def view(self, size: int, what: str) -> memoryview:
+        """`raw` without the copy: a read-only view into the file's bytes (an
+        initial image can be most of a model's file)."""
+        self.need(size, what)
+        value = memoryview(self.data)[self.pos : self.pos + size].toreadonly()
         self.pos += size
         return value
 
@@ -799,7 +828,7 @@ def inspect(data: bytes) -> Container:
                 f"({size - TRAILER.size - offset} bytes before the trailer)",
                 at + 16,
             )
-        computed = zlib.crc32(data[offset : offset + length])
+        computed = zlib.crc32(memoryview(data)[offset : offset + length])
         if computed != crc:
             raise BitstreamError(
                 f"{want} chunk (entry {i}) CRC32 mismatch: stored 0x{crc:08x}, "
@@ -815,7 +844,8 @@ def inspect(data: bytes) -> Container:
             expected_offset,
         )
     (file_crc,) = TRAILER.struct.unpack_from(data, size - TRAILER.size)
-    computed = zlib.crc32(data[: size - TRAILER.size])
+    # a view, not a slice: the file can be gigabytes of weights
+    computed = zlib.crc32(memoryview(data)[: size - TRAILER.size])
     if computed != file_crc:
         raise BitstreamError(
             f"file CRC32 mismatch: stored 0x{file_crc:08x}, computed 0x{computed:08x}",
@@ -866,14 +896,29 @@ def decode(data: bytes, chip: Chip | None = None, *, canonical: bool = True) -> 
     if chip is not None:
         check_chip(program, chip)
     if canonical:
-        again = encode(program)
-        if again != data:
-            at = _first_difference(again, data)
+        at = _first_difference_from_parts(_encoded_parts(program), data)
+        if at is not None:
             raise BitstreamError(
                 "not in canonical form (decodes, but encode() writes different bytes here)",
                 at,
             )
     return program
+
+
+def _first_difference_from_parts(
+    parts: list[bytes | memoryview], data: bytes
+) -> int | None:
+    """Where the concatenation of `parts` first differs from `data` (None if
+    equal), without making the concatenation."""
+    view = memoryview(data)
+    pos = 0
+    for part in parts:
+        size = len(part)
+        piece = view[pos : pos + size]
+        if piece != part:
+            return pos + _first_difference(bytes(part), bytes(piece))
+        pos += size
+    return None if pos == len(data) else pos
 
 
 def _first_difference(a: bytes, b: bytes) -> int:
@@ -930,13 +975,13 @@ def _decode(data: bytes, frame: Container) -> Program:
     (count,) = r.one(IMAGES)
     lengths = r.many(IMAGE, count)
     images = [
-        r.raw(length, f"image {i} of {length} bytes")
+        r.view(length, f"image {i} of {length} bytes")
         for i, (_, (length,)) in enumerate(lengths)
     ]
     r.done()
     image_used = [False] * len(images)
 
-    def image(reader: _Reader, offset: int, index: int) -> bytes:
+    def image(reader: _Reader, offset: int, index: int) -> memoryview:
         if index >= len(images):
             raise reader.fail(
                 f"image index {index} out of range ({len(images)} images)", offset

@@ -10,7 +10,9 @@ the simulator runs. It mirrors the `su` dialect (`docs/su-dialect.md`) exactly:
         Stream(id, network, dtype, producer, consumers)        -- an SSA stream value
 
 Everything is a tuple, an int, a float, a str, bytes or None, so programs compare
-with `==`, hash, and print readably. `Program.validate()` checks the structural
+with `==`, hash, and print readably. An initial image may also be a read-only byte
+`memoryview` (compares and hashes like bytes): a model's weights then stay the one
+copy the compiler or the decoded file already holds. `Program.validate()` checks the structural
 rules that hold without a chip (names unique, references in range, enums known,
 template fields consistent); the chip limits are the `su` verifiers' business.
 
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 from typing import ClassVar, Union
 
 Coord = tuple[int, int]
+Image = Union[bytes, memoryview]  # noqa: UP007 (a runtime alias)
+"""An initial image: bytes, or a read-only, contiguous memoryview of bytes."""
 Counter = tuple[int, int, int]
 """One counter of a counter chain: (start, stop, stride); trip count =
 ceil((stop - start) / stride)."""
@@ -211,7 +215,7 @@ class Pmu:
     double_buffer: bool = False
     write: AddressGen | None = None
     read: AddressGen | None = None
-    init: bytes | None = None
+    init: Image | None = None
     at: Coord | None = None
     inputs: tuple[InputPort, ...] = ()
     outputs: int = 1
@@ -257,7 +261,7 @@ class Memory:
     shape: tuple[int, ...]
     dtype: str
     role: str
-    init: bytes | None = None
+    init: Image | None = None
 
     @property
     def elements(self) -> int:
@@ -312,6 +316,16 @@ class Program:
 
 def _fail(where: str, problem: str) -> None:
     raise ProgramError(f"{where}: {problem}")
+
+
+def _image(where: str, value: object) -> None:
+    if isinstance(value, bytes):
+        return
+    if not isinstance(value, memoryview):
+        _fail(where, "expected bytes")
+    view: memoryview = value  # type: ignore[assignment]
+    if not (view.readonly and view.c_contiguous and view.format in ("B", "b", "c")):
+        _fail(where, "expected bytes or a read-only, contiguous byte memoryview")
 
 
 def _int(where: str, value: object, lo: int = INT64_MIN, hi: int = INT64_MAX) -> None:
@@ -510,8 +524,7 @@ def _pmu(where: str, unit: Pmu) -> None:
         if agen is not None:
             _agen(f"{where}.{side}", agen)
     if unit.init is not None:
-        if not isinstance(unit.init, bytes):
-            _fail(f"{where}.init", "expected bytes")
+        _image(f"{where}.init", unit.init)
         if len(unit.init) > unit.bytes:
             _fail(
                 f"{where}.init",
@@ -555,8 +568,7 @@ def check_program(program: Program) -> None:
         if memory.nbytes > INT64_MAX:
             _fail(where, "larger than 2^63 bytes")
         if memory.init is not None:
-            if not isinstance(memory.init, bytes):
-                _fail(f"{where}.init", "expected bytes")
+            _image(f"{where}.init", memory.init)
             if len(memory.init) != memory.nbytes:
                 _fail(
                     f"{where}.init",

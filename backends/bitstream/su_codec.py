@@ -193,7 +193,9 @@ def _module_chip(module: ModuleOp) -> tuple[str, str]:
         raise SuCodecError(f"{CHIP_ATTR} = '{name.data}': {error}") from None
 
 
-def _image_bytes(where: str, attr: Attribute) -> bytes:
+def _image_bytes(where: str, attr: Attribute) -> bytes | memoryview:
+    """The bytes of an `init`; a blob's are a read-only view, not a copy (a
+    model's weights are not duplicated for the bitstream's program)."""
     if isinstance(attr, DenseIntOrFPElementsAttr):
         return bytes(attr.data.data)
     if isinstance(attr, DenseResourceAttr):
@@ -203,7 +205,7 @@ def _image_bytes(where: str, attr: Attribute) -> bytes:
             raise SuCodecError(
                 f"{where}: dense_resource<{handle}> has no bytes (blob not loaded)"
             )
-        return bytes(blob)
+        return blob if isinstance(blob, bytes) else memoryview(blob).cast("B").toreadonly()
     raise SuCodecError(f"{where}: init {attr} is not a dense or dense_resource")
 
 
@@ -469,11 +471,13 @@ def _flat(counters: Sequence[tuple[int, int, int]]) -> DenseArrayBase:
     return DenseArrayBase.from_list(i64, [v for c in counters for v in c])
 
 
-def _image_attr(blob: bytes, tensor: TensorType[Attribute], hint: str) -> Attribute:
+def _image_attr(
+    blob: bytes | memoryview, tensor: TensorType[Attribute], hint: str
+) -> Attribute:
     size = DTYPE_BYTES[type_name(tensor.get_element_type()) or "f32"]
     first = blob[:size]
     if blob and all(blob[i : i + size] == first for i in range(0, len(blob), size)):
-        return DenseIntOrFPElementsAttr(tensor, BytesAttr(blob))
+        return DenseIntOrFPElementsAttr(tensor, BytesAttr(bytes(blob)))
     handle = BLOBS.add(hint, blob)
     return DenseResourceAttr(StringAttr(handle), tensor)
 

@@ -218,7 +218,9 @@ def _memory_images(
                 continue
             images[memory.name] = _check_input(memory, given[memory.name])
         elif memory.init is not None:
-            images[memory.name] = np.frombuffer(memory.init, dtype=dtype).copy()
+            image = np.frombuffer(memory.init, dtype=dtype)
+            # the timing model never writes memories: no copy of the weights
+            images[memory.name] = image.copy() if functional else image
         else:
             images[memory.name] = np.zeros(memory.elements, dtype)
     return images

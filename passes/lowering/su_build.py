@@ -443,12 +443,15 @@ NUMPY_TYPES = {"f32": "float32", "i32": "int32", "i8": "int8", "i64": "int64"}
 
 
 def numpy_array(values: np.ndarray, dtype: str) -> np.ndarray:
-    """`values` as the numpy type of a dtype name (bf16 through ml_dtypes)."""
+    """`values` as the numpy type of a dtype name (bf16 through ml_dtypes).
+
+    No copy when `values` already has that type: a weight's memory image is
+    then the imported constant's blob itself, not a second copy of it."""
     if dtype == "bf16":
         import ml_dtypes
 
-        return np.asarray(values).astype(ml_dtypes.bfloat16)
-    return np.asarray(values).astype(NUMPY_TYPES[dtype])
+        return np.asarray(values).astype(ml_dtypes.bfloat16, copy=False)
+    return np.asarray(values).astype(NUMPY_TYPES[dtype], copy=False)
 
 
 def memory_op(

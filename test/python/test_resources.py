@@ -238,3 +238,33 @@ def test_add_picks_fresh_handles():
     assert other != one
     assert one.startswith("fresh_hint_")
     assert BLOBS.add("0abc", b"\x00").startswith("blob_")
+
+
+def test_scoped_forgets_only_the_blobs_added_inside():
+    kept = BLOBS.add("scope_outer", np.arange(4, dtype=np.float32))
+    with BLOBS.scoped():
+        inner = BLOBS.add("scope_inner", np.arange(8, dtype=np.float32))
+        shared = BLOBS.add("scope_outer", np.arange(4, dtype=np.float32))
+        assert shared == kept and inner in BLOBS
+    assert inner not in BLOBS
+    assert kept in BLOBS
+    np.testing.assert_array_equal(
+        np.frombuffer(BLOBS.get(kept), dtype=np.float32), np.arange(4)
+    )
+
+
+def test_scoped_forgets_a_compiled_models_weights_on_exit(tmp_path):
+    """Compiling inside the scope adds the model's weight blobs; they are gone
+    after it, while the bitstream (its own bytes) still runs."""
+    before = set(BLOBS._blobs)
+    rng = np.random.default_rng(0)
+    w, b = (rng.standard_normal(64).astype(np.float32) for _ in range(2))
+    source = tmp_path / "m.mlir"
+    source.write_text(chain_module([w, b], ["scoped_w", "scoped_b"], 64))
+    with BLOBS.scoped():
+        artifact = dfc.compile(source, chip="tiny")
+        assert set(BLOBS._blobs) - before
+    assert set(BLOBS._blobs) - before == set()
+    x = np.linspace(-1, 1, 64, dtype=np.float32)
+    (out,) = artifact.run([x])
+    np.testing.assert_allclose(out, np.maximum(x * w + b, 0), rtol=1e-6)
