@@ -32,6 +32,12 @@ def _dfg_fuse() -> type[ModulePass]:
     return DfgFusePass
 
 
+def _dfg_pad_attention() -> type[ModulePass]:
+    from .dfg_pad_attention import DfgPadAttentionPass
+
+    return DfgPadAttentionPass
+
+
 def _dfg_recognize_attention() -> type[ModulePass]:
     from .dfg_recognize_attention import DfgRecognizeAttentionPass
 
@@ -103,6 +109,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "cse": _cse,
     "dfg-fuse": _dfg_fuse,
     "dfg-recognize-attention": _dfg_recognize_attention,
+    "dfg-pad-attention": _dfg_pad_attention,
     "dfg-tile": _dfg_tile,
     "dfg-place-memory": _dfg_place_memory,
     "dfg-compile-graph": _dfg_compile_graph,

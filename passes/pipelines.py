@@ -19,13 +19,14 @@ DEFAULT_PIPELINE = (
     "canonicalize",
     "cse",
     "dfg-recognize-attention",
+    "dfg-pad-attention",
     "dfg-fuse{strategy=greedy}",
     "dfg-tile",
     "dfg-place-memory",
 )
 """The graph-level pipeline, in order; chip-dependent passes get `chip=` added."""
 
-CHIP_PASSES = ("dfg-fuse", "dfg-tile", "dfg-place-memory")
+CHIP_PASSES = ("dfg-pad-attention", "dfg-fuse", "dfg-tile", "dfg-place-memory")
 
 LOWERING_PIPELINE = (
     "convert-dfg-to-su",

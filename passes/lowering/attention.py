@@ -46,6 +46,7 @@ import numpy as np
 from xdsl.dialects.builtin import BoolAttr, DenseArrayBase, StringAttr, i64
 from xdsl.ir import Operation, SSAValue
 
+from dfc.backends.chip import Chip
 from dfc.dialects.dfg.annotations import TILE_ATTR, TileAttr
 from dfc.dialects.dfg.attention import AttentionOp
 from dfc.dialects.dfg.base import element_type_of, is_bool, shape_of
@@ -87,11 +88,9 @@ class AttentionPlan:
         compute = sb.chip.compute
         lanes = compute.lanes
         self.lq, self.lk, self.d, self.dv = lq, lk, d, dv
-        # The query block also sizes two double-buffered PMUs: Q's d x tq panel
-        # and the row block's tq x dv sums (f32).
-        capacity = sb.chip.memory.bytes
-        fit = min(capacity // (2 * d * DTYPE_BYTES[dtype]), capacity // (8 * dv))
-        if fit < 1:
+        rows, keys = block_limits(sb.chip, d, dv, dtype)
+        if rows < 1:
+            capacity = sb.chip.memory.bytes
             raise DfcDiagnosticError(
                 op,
                 f"'dfg.attention' with head size {d} / value size {dv} cannot be "
@@ -99,10 +98,25 @@ class AttentionPlan:
                 f"need {2 * d * DTYPE_BYTES[dtype]} + {8 * dv} bytes of a "
                 f"{capacity}-byte memory unit",
             )
-        self.tq = largest_divisor(lq, min(compute.systolic_rows, lanes, fit))
-        self.kb = largest_divisor(lk, min(compute.systolic_cols, lanes))
+        # blocks divide the lengths (`dfg-pad-attention` pads a length whose
+        # divisors would make the blocks much smaller than these limits)
+        self.tq = largest_divisor(lq, rows)
+        self.kb = largest_divisor(lk, keys)
         self.tv = largest_divisor(dv, min(compute.systolic_cols, lanes))
         self.qi, self.kj, self.dvt = lq // self.tq, lk // self.kb, dv // self.tv
+
+
+def block_limits(chip: Chip, d: int, dv: int, dtype: str) -> tuple[int, int]:
+    """The largest query block and key block an attention lowering uses: a
+    query block is at most the systolic array's rows (and lanes), and also
+    sizes two double-buffered PMUs (Q's `d x tq` panel and the row block's
+    `tq x dv` f32 sums); a key block is at most the array's columns. The query
+    limit is < 1 when one row does not fit a memory unit."""
+    compute = chip.compute
+    capacity = chip.memory.bytes
+    fit = min(capacity // (2 * d * DTYPE_BYTES[dtype]), capacity // (8 * dv))
+    rows = min(compute.systolic_rows, compute.lanes, fit)
+    return rows, min(compute.systolic_cols, compute.lanes)
 
 
 @dataclass(frozen=True)

@@ -540,6 +540,7 @@ def test_time_passes_prints_with_stop_after(tmp_path):
         "canonicalize",
         "cse",
         "dfg-recognize-attention",
+        "dfg-pad-attention",
         "dfg-fuse",
         "dfg-tile",
         "Total",
