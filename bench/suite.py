@@ -263,8 +263,13 @@ def iree_compile(onnx_path: Path, workdir: Path) -> dict[str, Any]:
     """`iree-import-onnx` then `iree-compile` for llvm-cpu; wall time of each."""
     mlir = workdir / (onnx_path.stem + ".iree.mlir")
     vmfb = workdir / (onnx_path.stem + ".vmfb")
+    importer = [_iree_tool("iree-import-onnx"), str(onnx_path), "-o", str(mlir)]
+    if Path(f"{onnx_path}.data").exists():
+        # weights beyond protobuf's 2 GB (Llama-1B): without this the importer's
+        # ONNX checker fails to serialize the model
+        importer.append("--large-model")
     steps = [
-        ("import", [_iree_tool("iree-import-onnx"), str(onnx_path), "-o", str(mlir)]),
+        ("import", importer),
         (
             "compile",
             [
@@ -287,9 +292,11 @@ def iree_compile(onnx_path: Path, workdir: Path) -> dict[str, Any]:
         record[f"{name}_seconds"] = elapsed
         if done.returncode != 0:
             lines = (done.stderr or done.stdout).strip().splitlines()
+            # a Python tool's traceback names the error on its last line
+            shown = lines[-3:] if lines and lines[0].startswith("Traceback") else lines[:3]
             record["status"] = "failed"
             record["reason"] = f"{name} exited {done.returncode}: " + " | ".join(
-                line for line in lines[:3]
+                shown
             )[:500]
             return record
     record["compile_seconds"] = total

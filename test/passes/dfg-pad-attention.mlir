@@ -61,3 +61,17 @@ func.func @untouched(%q: tensor<12x128x64xf32>, %b: tensor<1x17x8xf32>, %m: tens
   %p = dfg.attention %b, %b, %b, %m : (tensor<1x17x8xf32>, tensor<1x17x8xf32>, tensor<1x17x8xf32>, tensor<17x17xi1>) -> tensor<1x17x8xf32>
   func.return %o, %p : tensor<12x128x64xf32>, tensor<1x17x8xf32>
 }
+
+// -----
+
+/// torch's SDPA export (ViT) passes a constant all-true mask: `canonicalize`
+/// drops it, and the attention is padded like one without a mask.
+// RUN: dfc-opt %s --split-input-file -p 'canonicalize,dfg-pad-attention{chip=sn40l}' | filecheck %s --check-prefix=KEEPALL
+// KEEPALL-LABEL: func.func @keep_all_mask
+// KEEPALL-NOT:     tensor<1x1x17x17xi1>
+// KEEPALL:         dfg.attention {{.*}} : (tensor<1x2x17x32xf32>, tensor<1x2x18x32xf32>, tensor<1x2x18x32xf32>, tensor<18xf32>) -> tensor<1x2x17x32xf32>
+func.func @keep_all_mask(%q: tensor<1x2x17x32xf32>, %k: tensor<1x2x17x32xf32>, %v: tensor<1x2x17x32xf32>) -> tensor<1x2x17x32xf32> {
+  %m = dfg.constant dense<true> : tensor<1x1x17x17xi1>
+  %o = dfg.attention %q, %k, %v, %m : (tensor<1x2x17x32xf32>, tensor<1x2x17x32xf32>, tensor<1x2x17x32xf32>, tensor<1x1x17x17xi1>) -> tensor<1x2x17x32xf32>
+  func.return %o : tensor<1x2x17x32xf32>
+}

@@ -114,3 +114,37 @@ def test_compiled_padded_attention_simulates_to_sdpa() -> None:
     assert "dfg-pad-attention" in [name for name, _ in artifact.report.stages]
     (out,) = artifact.run([q, k, v])
     np.testing.assert_allclose(out, sdpa(q, k, v), rtol=1e-4, atol=1e-5)
+
+
+def test_torch_vit_drops_its_keep_all_mask_pads_and_matches_eager() -> None:
+    """transformers' ViT through the torch frontend: SDPA carries a constant
+    all-true mask, which `canonicalize` drops, so the prime token count
+    (4 x 4 patches + the class token = 17) is padded; the simulated output
+    matches PyTorch eager."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(0)
+    config = transformers.ViTConfig(
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        image_size=16,
+        patch_size=4,
+    )
+    model = transformers.ViTModel(config).eval()
+    x = torch.randn(1, 3, 16, 16)
+    padded: list[str] = []
+
+    def watch(name: str, module) -> None:
+        if name == "dfg-pad-attention":
+            padded.extend(
+                str(op.key.type) for op in module.walk() if op.name == "dfg.attention"
+            )
+
+    artifact = dfc.compile(model, chip="sn40l", example_args=(x,), after_pass=watch)
+    assert padded == ["tensor<1x2x18x16xf32>"]
+    with torch.no_grad():
+        expected = model(x).last_hidden_state.numpy()
+    outputs = artifact.run([x.numpy()])
+    np.testing.assert_allclose(outputs[0], expected, rtol=1e-4, atol=1e-4)
