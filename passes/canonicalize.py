@@ -60,7 +60,6 @@ from xdsl.transforms.dead_code_elimination import region_dce
 
 from dfc.backends.reference import interpreter
 from dfc.dialects.dfg import elementwise as ew
-from dfc.dialects.dfg.attention import AttentionOp
 from dfc.dialects.dfg.canonicalization import DFG_CANONICALIZATION_PATTERNS
 from dfc.dialects.dfg.constant import ConstantOp
 from dfc.dialects.dfg.movement import TransposeOp
@@ -196,43 +195,6 @@ class FoldWeightTranspose(RewritePattern):
         )
 
 
-class DropKeepAllAttentionMask(RewritePattern):
-    """A `dfg.attention` mask that is a constant keeping every score (an i1
-    mask of all true, an additive mask of all zeros) is dropped. torch's SDPA
-    export of ViT carries such a mask; without it the attention lowering reads
-    no mask and `dfg-pad-attention` may pad the lengths.
-
-    ```mlir
-    %m = dfg.constant dense<true> : tensor<1x1x17x17xi1>
-    %o = dfg.attention %q, %k, %v, %m : (..., tensor<1x1x17x17xi1>) -> tensor<1x2x17x32xf32>
-    // after
-    %o = dfg.attention %q, %k, %v : (...) -> tensor<1x2x17x32xf32>
-    ```
-    """
-
-    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, AttentionOp) or op.mask is None:
-            return
-        owner = op.mask.owner
-        if not isinstance(owner, ConstantOp):
-            return
-        try:
-            mask = interpreter.attribute_array(owner.value)
-        except (interpreter.InterpreterError, KeyError, ValueError):
-            return  # a missing blob is reported where the mask is used
-        keeps = np.all(mask) if mask.dtype == np.bool_ else not np.any(mask)
-        if not keeps:
-            return
-        rewriter.replace(
-            op,
-            AttentionOp.build(
-                operands=[op.query, op.key, op.value, None],
-                result_types=[op.output.type],
-                attributes=dict(op.attributes),
-            ),
-        )
-
-
 @dataclass(frozen=True)
 class DfcCanonicalizePass(ModulePass):
     """Apply canonicalization patterns, folders and dfg constant folding to a fixed point.
@@ -258,7 +220,6 @@ class DfcCanonicalizePass(ModulePass):
             CanonicalizationRewritePattern(),
             FoldConstantOperands(ctx, self.fold_limit),
             FoldWeightTranspose(),
-            DropKeepAllAttentionMask(),
             *DFG_CANONICALIZATION_PATTERNS,
             *ZERO_SIZE_PATTERNS,
         ]

@@ -680,6 +680,42 @@ def rewrite(pv: MatmulBase, match: Match) -> AttentionOp | None:
     return op
 
 
+def simplify_constant_mask(op: AttentionOp) -> bool:
+    """Drop the mask operand of an existing `dfg.attention` when it is a
+    constant that keeps every score, or the top-left causal triangle (then
+    `causal = true`), as `plan_masks` does for a recognized chain; returns
+    whether it did. The torch frontend builds `dfg.attention` from SDPA with
+    such masks (transformers' ViT passes an all-true one), and a mask
+    operand keeps `dfg-pad-attention` from padding the lengths."""
+    if op.mask is None:
+        return False
+    array = _constant_array(op.mask)
+    if array is None:
+        return False
+    lq, lk = shape_of(op.query)[-2], shape_of(op.key)[-2]
+    if array.dtype == np.bool_:
+        keep = array
+    else:
+        values = np.asarray(array, dtype=np.float64)
+        keep = ~(values <= MASKED_BELOW)
+        if np.any(np.isnan(values)) or np.any(keep & (values != 0)):
+            return False
+    kind = classify_mask(keep, True, lq, lk)
+    if kind == "other":
+        return False
+    attributes = dict(op.attributes)
+    if kind == "causal":
+        attributes["causal"] = BoolAttr.from_bool(True)
+    simpler = AttentionOp.build(
+        operands=[op.query, op.key, op.value, None],
+        result_types=[op.output.type],
+        attributes=attributes,
+    )
+    op.output.replace_all_uses_with(_insert(simpler, op, []))
+    _erase_dead([op])
+    return True
+
+
 def recognize_in_function(fn: func.FuncOp) -> int:
     """Rewrite every attention in `fn`; returns how many."""
     count = 0
@@ -716,3 +752,6 @@ class DfgRecognizeAttentionPass(ModulePass):
         for fn in list(op.walk()):
             if isinstance(fn, func.FuncOp) and fn.body.blocks:
                 recognize_in_function(fn)
+        for attention in list(op.walk()):
+            if isinstance(attention, AttentionOp) and attention.parent is not None:
+                simplify_constant_mask(attention)

@@ -64,9 +64,10 @@ func.func @untouched(%q: tensor<12x128x64xf32>, %b: tensor<1x17x8xf32>, %m: tens
 
 // -----
 
-/// torch's SDPA export (ViT) passes a constant all-true mask: `canonicalize`
-/// drops it, and the attention is padded like one without a mask.
-// RUN: dfc-opt %s --split-input-file -p 'canonicalize,dfg-pad-attention{chip=sn40l}' | filecheck %s --check-prefix=KEEPALL
+/// torch's SDPA export (ViT) passes a constant all-true mask:
+/// `dfg-recognize-attention` drops it, and the attention is padded like one
+/// without a mask.
+// RUN: dfc-opt %s --split-input-file -p 'dfg-recognize-attention,dfg-pad-attention{chip=sn40l}' | filecheck %s --check-prefix=KEEPALL
 // KEEPALL-LABEL: func.func @keep_all_mask
 // KEEPALL-NOT:     tensor<1x1x17x17xi1>
 // KEEPALL:         dfg.attention {{.*}} : (tensor<1x2x17x32xf32>, tensor<1x2x18x32xf32>, tensor<1x2x18x32xf32>, tensor<18xf32>) -> tensor<1x2x17x32xf32>

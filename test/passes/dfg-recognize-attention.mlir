@@ -187,3 +187,24 @@ func.func @sliding_window(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: ten
   %o = dfg.batch_matmul %p, %v : (tensor<2x4x4xf32>, tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   func.return %o : tensor<2x4x8xf32>
 }
+
+// -----
+
+/// A `dfg.attention` built with a constant mask (the torch frontend's SDPA):
+/// the top-left causal triangle becomes `causal = true`, an all-true mask is
+/// dropped, any other mask stays.
+// CHECK-LABEL: func.func @existing_attention_masks
+// CHECK:         %[[M:.*]] = dfg.constant dense<{{\[\[}}true, false, true]{{.*}}> : tensor<3x3xi1>
+// CHECK-NOT:     dfg.constant
+// CHECK:         dfg.attention %{{.*}}, %{{.*}}, %{{.*}} {causal = true} : (tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x8xf32>) -> tensor<1x3x8xf32>
+// CHECK:         dfg.attention %{{.*}}, %{{.*}}, %{{.*}} : (tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x8xf32>) -> tensor<1x3x8xf32>
+// CHECK:         dfg.attention %{{.*}}, %{{.*}}, %{{.*}}, %[[M]] : (tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<3x3xi1>)
+func.func @existing_attention_masks(%q: tensor<1x3x8xf32>) -> (tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x8xf32>) {
+  %tri = dfg.constant dense<[[true, false, false], [true, true, false], [true, true, true]]> : tensor<3x3xi1>
+  %all = dfg.constant dense<true> : tensor<1x3x3xi1>
+  %other = dfg.constant dense<[[true, false, true], [true, true, false], [true, true, true]]> : tensor<3x3xi1>
+  %a = dfg.attention %q, %q, %q, %tri : (tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<3x3xi1>) -> tensor<1x3x8xf32>
+  %b = dfg.attention %q, %q, %q, %all : (tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x3xi1>) -> tensor<1x3x8xf32>
+  %c = dfg.attention %q, %q, %q, %other : (tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<3x3xi1>) -> tensor<1x3x8xf32>
+  func.return %a, %b, %c : tensor<1x3x8xf32>, tensor<1x3x8xf32>, tensor<1x3x8xf32>
+}

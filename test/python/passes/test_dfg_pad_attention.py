@@ -116,24 +116,14 @@ def test_compiled_padded_attention_simulates_to_sdpa() -> None:
     np.testing.assert_allclose(out, sdpa(q, k, v), rtol=1e-4, atol=1e-5)
 
 
-def test_torch_vit_drops_its_keep_all_mask_pads_and_matches_eager() -> None:
-    """transformers' ViT through the torch frontend: SDPA carries a constant
-    all-true mask, which `canonicalize` drops, so the prime token count
-    (4 x 4 patches + the class token = 17) is padded; the simulated output
-    matches PyTorch eager."""
+def test_torch_vit_drops_its_keep_all_mask_pads_and_matches_eager(bench_module) -> None:
+    """The suite's quick ViT (transformers, 4 x 4 patches + the class token =
+    17 tokens) through the torch frontend: SDPA carries a constant all-true
+    mask, which `dfg-recognize-attention` drops, so the prime token count is
+    padded; the simulated output matches PyTorch eager."""
     torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    torch.manual_seed(0)
-    config = transformers.ViTConfig(
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        image_size=16,
-        patch_size=4,
-    )
-    model = transformers.ViTModel(config).eval()
-    x = torch.randn(1, 3, 16, 16)
+    model, args = bench_module.models.MODELS["vit-b16"].build(True)
+    model.eval()
     padded: list[str] = []
 
     def watch(name: str, module) -> None:
@@ -142,9 +132,9 @@ def test_torch_vit_drops_its_keep_all_mask_pads_and_matches_eager() -> None:
                 str(op.key.type) for op in module.walk() if op.name == "dfg.attention"
             )
 
-    artifact = dfc.compile(model, chip="sn40l", example_args=(x,), after_pass=watch)
-    assert padded == ["tensor<1x2x18x16xf32>"]
+    artifact = dfc.compile(model, chip="sn40l", example_args=args, after_pass=watch)
+    assert padded == ["tensor<1x2x18x32xf32>"] * 2
     with torch.no_grad():
-        expected = model(x).last_hidden_state.numpy()
-    outputs = artifact.run([x.numpy()])
+        expected = model(*args).numpy()
+    outputs = artifact.run([a.numpy() for a in args])
     np.testing.assert_allclose(outputs[0], expected, rtol=1e-4, atol=1e-4)
